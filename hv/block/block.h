@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * One interface for every disk image format (raw, qcow2).  virtio-blk in the
+ * VMM and the storage driver in the daemon use only this header.
+ * All functions return 0 / a non-negative count, or -errno.
+ * A BlockBackend may be used from several threads; each backend serialises
+ * its own metadata updates.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+typedef struct BlockBackend BlockBackend;
+
+typedef enum {
+    BLOCK_FORMAT_RAW,
+    BLOCK_FORMAT_QCOW2,
+} BlockFormat;
+
+typedef struct {
+    BlockFormat format;
+    bool read_only;
+    bool direct;            /* O_DIRECT where the file system allows */
+} BlockOpenOptions;
+
+/* Opens an image on @fd, taking ownership of it (closed on failure too). */
+int block_open_fd(int fd, const BlockOpenOptions *opts, BlockBackend **out);
+
+/* Opens an image by path (backing files of qcow2 are resolved by path). */
+int block_open_path(const char *path, const BlockOpenOptions *opts, BlockBackend **out);
+
+/* Guest-visible size in bytes. */
+uint64_t block_get_size(BlockBackend *bb);
+bool block_is_read_only(BlockBackend *bb);
+
+/* Reads/writes exactly the iovec's total length at @offset (bytes). */
+int block_preadv(BlockBackend *bb, const struct iovec *iov, int iovcnt, uint64_t offset);
+int block_pwritev(BlockBackend *bb, const struct iovec *iov, int iovcnt, uint64_t offset);
+
+int block_flush(BlockBackend *bb);
+int block_discard(BlockBackend *bb, uint64_t offset, uint64_t len);
+int block_write_zeroes(BlockBackend *bb, uint64_t offset, uint64_t len, bool may_unmap);
+
+/* Flushes and frees; accepts NULL. */
+void block_close(BlockBackend *bb);
