@@ -105,7 +105,7 @@ listen_create(const char *path, unsigned mode, gid_t gid)
     }
     if (chmod(path, mode) < 0 ||
         (gid != (gid_t) -1 && chown(path, (uid_t) -1, gid) < 0) ||
-        listen(fd, 128) < 0) {
+        listen(fd, 1024) < 0) {
         error_report_errno(VK_FROM_RPC, errno, _("cannot set up '%1$s'"), path);
         close(fd);
         unlink(path);

@@ -253,16 +253,14 @@ daemon_create_servers(Daemon *d)
     d->event_sink.opaque = d;
 }
 
+/* Only the runtime directory: drivers create the persistent ones they
+ * write to, so a daemon on the real root leaves /etc and /var alone. */
 static void
 daemon_make_dirs(void)
 {
     g_autofree char *run = paths_run_dir();
-    g_autofree char *state = paths_state_dir();
-    g_autofree char *conf = paths_config_dir();
 
     g_mkdir_with_parents(run, 0755);
-    g_mkdir_with_parents(state, 0755);
-    g_mkdir_with_parents(conf, 0755);
 }
 
 static int
