@@ -69,7 +69,15 @@ roundtrip(const char *name, const char *xml, bool *known)
     if (g_str_has_prefix(name, "vol-"))
         return vol_roundtrip(name, xml);
     if (g_str_has_prefix(name, "sources-")) {
-        g_autoptr(StoragePoolSourceList) list = storage_pool_source_list_parse_string(xml, 0);
+        g_autofree char *type = g_strdup(name + strlen("sources-"));
+        g_autoptr(StoragePoolSourceList) list = NULL;
+        int t;
+
+        if (strchr(type, '-'))
+            *strchr(type, '-') = '\0';
+        if ((t = storage_pool_type_from_string(type)) < 0)
+            return NULL;
+        list = storage_pool_source_list_parse_string(t, xml);
         return list ? storage_pool_source_list_format(list) : NULL;
     }
     *known = false;
