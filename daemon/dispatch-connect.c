@@ -3,9 +3,7 @@
  * Connection procedures: authentication, open/close, feature probes and
  * the facts about the daemon itself.
  */
-#include <errno.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "daemon/dispatch.h"
 #include "daemon/protocol/virtkvm_remote.h"
@@ -179,20 +177,6 @@ connect_get_lib_version(DispatchCall *call, void *args, void *retp)
 }
 
 static int
-connect_get_hostname(DispatchCall *call, void *args, void *retp)
-{
-    remote_connect_get_hostname_ret *ret = retp;
-    char buf[256] = "";
-
-    if (gethostname(buf, sizeof(buf) - 1) < 0) {
-        error_report_errno(VK_FROM_RPC, errno, "%s", _("cannot get the host name"));
-        return -1;
-    }
-    ret->hostname = g_strdup(buf);
-    return 0;
-}
-
-static int
 connect_get_uri(DispatchCall *call, void *args, void *retp)
 {
     remote_connect_get_uri_ret *ret = retp;
@@ -247,8 +231,6 @@ static const DispatchEntry connect_entries[] = {
                           DISPATCH_INLINE),
     DISPATCH_ENTRY_NOARGS(157, connect_get_lib_version,
                           remote_connect_get_lib_version_ret, DISPATCH_INLINE),
-    DISPATCH_ENTRY_NOARGS(59, connect_get_hostname,
-                          remote_connect_get_hostname_ret, DISPATCH_INLINE),
     DISPATCH_ENTRY_NOARGS(110, connect_get_uri, remote_connect_get_uri_ret,
                           DISPATCH_INLINE),
     DISPATCH_ENTRY_NOARGS(149, connect_is_secure, remote_connect_is_secure_ret,
