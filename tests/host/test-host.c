@@ -16,6 +16,7 @@
 
 #include "driver/host/host.h"
 #include "driver/host/host-priv.h"
+#include "security/manager.h"
 #include "util/error.h"
 #include "tests/host/xmltest.h"
 
@@ -427,6 +428,35 @@ test_security_model(void)
 }
 
 static void
+test_security_manager_secmodels(void)
+{
+    SecurityConfig cfg;
+    g_autoptr(SecurityManager) mgr = NULL;
+    g_autofree char *xml = NULL, *dac = NULL, *first = NULL;
+    g_autofree char *model = NULL, *doi = NULL;
+    g_autoptr(xmlDoc) doc = NULL;
+
+    security_config_init(&cfg);
+    cfg.user = "+4242";
+    cfg.group = "+4343";
+    mgr = security_manager_new(&cfg);
+    g_assert_nonnull(mgr);
+    host_set_security_manager(mgr);
+    xml = host_capabilities_format();
+    g_assert_cmpint(host_node_get_security_model(&model, &doi), ==, 0);
+    host_set_security_manager(NULL);
+
+    xmltest_assert_valid(xml, "capability.rng");
+    doc = xmltest_parse(xml);
+    dac = xmltest_xpath_string(doc, "//secmodel[model='dac']/baselabel[@type='kvm']");
+    g_assert_cmpstr(dac, ==, "+4242:+4343");
+    first = xmltest_xpath_string(doc, "//secmodel[1]/model");
+    g_assert_cmpstr(first, ==, security_manager_get_model(mgr));
+    g_assert_cmpstr(model, ==, security_manager_get_model(mgr));
+    g_assert_cmpstr(doi, ==, "0");
+}
+
+static void
 test_cpuinfo_parse(void)
 {
     g_auto(HostCpuInfo) info = { 0 };
@@ -481,6 +511,7 @@ main(int argc, char **argv)
     g_test_add_func("/host/hostname", test_hostname);
     g_test_add_func("/host/max-vcpus", test_max_vcpus);
     g_test_add_func("/host/security-model", test_security_model);
+    g_test_add_func("/host/security-manager", test_security_manager_secmodels);
     g_test_add_func("/host/cpuinfo-parse", test_cpuinfo_parse);
     g_test_add_func("/host/cpulist-parse", test_cpulist_parse);
     return g_test_run();
