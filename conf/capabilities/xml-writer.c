@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <stdarg.h>
+#include <string.h>
 
 #include <libxml/xmlwriter.h>
 
@@ -67,9 +68,17 @@ xml_writer_end(XmlWriter *w)
 void
 xml_writer_attr(XmlWriter *w, const char *name, const char *value)
 {
-    if (!w->failed && value)
-        xml_writer_check(w, xmlTextWriterWriteAttribute(w->tw, BAD_CAST name,
-                                                        BAD_CAST value));
+    /* libxml2 escapes '"' but never '\'': such values need double quotes */
+    gboolean apos = value && strchr(value, '\'') != NULL;
+
+    if (w->failed || !value)
+        return;
+    if (apos)
+        xml_writer_check(w, xmlTextWriterSetQuoteChar(w->tw, '"'));
+    xml_writer_check(w, xmlTextWriterWriteAttribute(w->tw, BAD_CAST name,
+                                                    BAD_CAST value));
+    if (apos)
+        xml_writer_check(w, xmlTextWriterSetQuoteChar(w->tw, '\''));
 }
 
 void

@@ -59,6 +59,9 @@ int host_meminfo_lookup(const char *path, const char *key,
 /* Sysinfo XML from DMI attributes in @dir (tests pass a fake directory). */
 char *host_sysinfo_format_from(const char *dir);
 
+/* Appends a HostNodeStat to @stats. */
+void host_stats_add(GArray *stats, const char *field, guint64 value);
+
 /* The max vCPUs of a guest of our VMM on this host (KVM and VMM limit). */
 int host_kvm_max_vcpus(void);
 
