@@ -384,6 +384,26 @@ security_manager_set_tap_fd_label(SecurityManager *mgr, SecurityGuest *guest,
 }
 
 int
+security_manager_get_process_label(SecurityManager *mgr, const char *model,
+                                   pid_t pid, char **label, int *enforcing)
+{
+    SecurityInstance *inst = model ? security_manager_find(mgr, model) :
+                                     security_manager_instance(mgr, 0);
+
+    if (!inst) {
+        error_report(VK_FROM_SECURITY, VK_ERR_CONFIG_UNSUPPORTED,
+                     _("Unable to find security driver for model %1$s"), model);
+        return -1;
+    }
+    *enforcing = 0;
+    if (!inst->drv->get_process_label) {
+        *label = g_strdup("");
+        return 0;
+    }
+    return inst->drv->get_process_label(inst->priv, pid, label, enforcing);
+}
+
+int
 security_manager_prepare_process(SecurityManager *mgr, SecurityGuest *guest,
                                  SecurityProcess **proc)
 {

@@ -120,6 +120,14 @@ int security_manager_restore_char_label(SecurityManager *mgr,
 int security_manager_set_tap_fd_label(SecurityManager *mgr,
                                       SecurityGuest *guest, int fd);
 
+/*
+ * DOMAIN_GET_SECURITY_LABEL(_LIST): the label process @pid runs with under
+ * @model (NULL: the primary model): "" for none, "+UID:+GID" for dac, the
+ * context for selinux; *enforcing is 1 when that model is enforced.
+ */
+int security_manager_get_process_label(SecurityManager *mgr, const char *model,
+                                       pid_t pid, char **label, int *enforcing);
+
 /* Parent side of the process label: see SecurityProcess. */
 int security_manager_prepare_process(SecurityManager *mgr, SecurityGuest *guest,
                                      SecurityProcess **proc);

@@ -34,6 +34,9 @@ typedef struct {
     int (*set_tap_fd_label)(void *priv, const SecurityLabel *label, int fd);
     int (*prepare_process)(void *priv, const SecurityLabel *label,
                            SecurityProcess *proc);
+    /* Label of a running process; *enforcing 1 when the model enforces. */
+    int (*get_process_label)(void *priv, pid_t pid, char **label,
+                             int *enforcing);
 } SecurityDriver;
 
 extern const SecurityDriver security_driver_nop;

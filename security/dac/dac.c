@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -352,6 +353,27 @@ dac_prepare_process(void *opaque, const SecurityLabel *label,
     return 0;
 }
 
+/* The real uid and gid of @pid from /proc/PID/status. */
+static int
+dac_get_process_label(void *opaque, pid_t pid, char **label, int *enforcing)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/status", (int) pid);
+    g_autofree char *text = NULL;
+    unsigned int uid, gid;
+    char *u, *g;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL) ||
+        !(u = strstr(text, "\nUid:")) || !(g = strstr(text, "\nGid:")) ||
+        sscanf(u + 5, "%u", &uid) != 1 || sscanf(g + 5, "%u", &gid) != 1) {
+        error_report(VK_FROM_SECURITY, VK_ERR_OPERATION_FAILED,
+                     _("unable to get the DAC label of process %1$d"), (int) pid);
+        return -1;
+    }
+    *label = security_dac_format_label(uid, gid);
+    *enforcing = 0;
+    return 0;
+}
+
 const SecurityDriver security_driver_dac = {
     .name = DAC_MODEL,
     .probe = dac_probe,
@@ -365,4 +387,5 @@ const SecurityDriver security_driver_dac = {
     .set_char_label = dac_set_char_label,
     .restore_char_label = dac_restore_char_label,
     .prepare_process = dac_prepare_process,
+    .get_process_label = dac_get_process_label,
 };

@@ -269,6 +269,24 @@ selinux_prepare_process(void *opaque, const SecurityLabel *label,
     return 0;
 }
 
+static int
+selinux_get_process_label(void *opaque, pid_t pid, char **label,
+                          int *enforcing)
+{
+    char *con = NULL;
+
+    if (getpidcon(pid, &con) < 0) {
+        error_report_errno(VK_FROM_SECURITY, errno,
+                           _("unable to get PID %1$d security context"),
+                           (int) pid);
+        return -1;
+    }
+    *label = g_strdup(con);
+    freecon(con);
+    *enforcing = security_getenforce() == 1;
+    return 0;
+}
+
 const SecurityDriver security_driver_selinux = {
     .name = SELINUX_MODEL,
     .probe = selinux_probe,
@@ -284,4 +302,5 @@ const SecurityDriver security_driver_selinux = {
     .set_char_label = selinux_set_char_label,
     .set_tap_fd_label = selinux_set_tap_fd_label,
     .prepare_process = selinux_prepare_process,
+    .get_process_label = selinux_get_process_label,
 };

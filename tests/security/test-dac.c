@@ -331,6 +331,56 @@ test_process_identity(void)
 }
 
 static void
+test_process_label(void)
+{
+    g_autoptr(SecurityManager) mgr = new_manager();
+    g_autoptr(SecurityGuest) g = new_guest(mgr, "label");
+    g_autoptr(SecurityProcess) proc = NULL;
+    g_autofree char *mine = NULL, *child = NULL, *primary = NULL;
+    g_autofree char *expect = security_dac_format_label(vk_uid, vk_gid);
+    int pipefd[2], status, enforcing = -1;
+    char c;
+    pid_t pid;
+
+    g_assert_cmpint(security_manager_get_process_label(mgr, "dac", getpid(),
+                    &mine, &enforcing), ==, 0);
+    g_assert_cmpstr(mine, ==, "+0:+0");
+    g_assert_cmpint(security_manager_get_process_label(mgr, NULL, getpid(),
+                    &primary, &enforcing), ==, 0);
+    if (g_str_equal(security_manager_get_model(mgr), "none"))
+        g_assert_cmpstr(primary, ==, "");
+
+    /* a confined child, kept alive until we have looked at it */
+    g_assert_cmpint(security_manager_prepare_process(mgr, g, &proc), ==, 0);
+    g_assert_cmpint(pipe(pipefd), ==, 0);
+    pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        close(pipefd[1]);
+        if (security_process_apply(proc) < 0)
+            _exit(1);
+        (void) !read(pipefd[0], &c, 1);
+        _exit(0);
+    }
+    close(pipefd[0]);
+    /* the child may not have switched yet: poll briefly */
+    for (int i = 0; i < 200; i++) {
+        g_clear_pointer(&child, g_free);
+        g_assert_cmpint(security_manager_get_process_label(mgr, "dac", pid,
+                        &child, &enforcing), ==, 0);
+        if (g_str_equal(child, expect))
+            break;
+        g_usleep(10000);
+    }
+    close(pipefd[1]);
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_assert_cmpstr(child, ==, expect);
+    g_assert_cmpint(security_manager_get_process_label(mgr, "dac", pid,
+                    &mine, &enforcing), ==, -1);
+    error_reset();
+}
+
+static void
 test_models(void)
 {
     g_autoptr(SecurityManager) mgr = new_manager();
@@ -421,6 +471,7 @@ main(int argc, char **argv)
     g_test_add_func("/dac/missing-file", test_missing_file);
     g_test_add_func("/dac/char-label", test_char_label);
     g_test_add_func("/dac/process-identity", test_process_identity);
+    g_test_add_func("/dac/process-label", test_process_label);
     g_test_add_func("/dac/models", test_models);
     ret = g_test_run();
     remove_tree(tmpdir);
