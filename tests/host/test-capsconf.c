@@ -202,7 +202,7 @@ test_sysinfo_format(void)
     g_autoptr(xmlDoc) doc = NULL;
 
     sysinfo_section_add(bios, "vendor", HOSTILE);
-    sysinfo_section_add(bios, "version", "1.2");
+    sysinfo_section_add(bios, "version", "1.2\x01\x1b[31m\xff");
     sysinfo_add_section(info, "chassis");   /* empty: skipped */
     xml = sysinfo_format(info);
     g_assert_nonnull(xml);
@@ -211,6 +211,12 @@ test_sysinfo_format(void)
     vendor = xmltest_xpath_string(doc, "/sysinfo/bios/entry[@name='vendor']");
     g_assert_cmpstr(vendor, ==, HOSTILE);
     g_assert_null(strstr(xml, "chassis"));
+    {
+        g_autofree char *ver =
+            xmltest_xpath_string(doc, "/sysinfo/bios/entry[@name='version']");
+
+        g_assert_cmpstr(ver, ==, "1.2??[31m?");
+    }
 
     empty = sysinfo_format(none);
     xmltest_assert_valid(empty, schema);
