@@ -92,5 +92,13 @@ int host_node_get_security_model(char **model, char **doi);
  */
 int host_set_vmm_user(const char *user, const char *group);
 
+/*
+ * The daemon's security manager (borrowed; NULL to unset): when set, the
+ * capabilities' <secmodel> entries and NODE_GET_SECURITY_MODEL come from
+ * it, so they name exactly the drivers guests are confined with.
+ */
+typedef struct SecurityManager SecurityManager;
+void host_set_security_manager(SecurityManager *mgr);
+
 /* The path of our VMM: $VIRTKVM_VMM, else VMM_INSTALL_PATH. */
 const char *host_vmm_path(void);
