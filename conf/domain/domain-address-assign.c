@@ -233,8 +233,10 @@ pci_assign_fixed(PciBus *b, DomainDef *def, bool q35)
         if (g->addr.type == DOMAIN_ADDR_NONE && domain_generic_wants_pci(g) &&
             pci_take(b, &g->addr, q35 ? 1 : 2, 0) < 0)
             return -1;
-        break;
+        return 0;
     }
+    /* no video: keep its slot free so adding one later keeps the ABI */
+    b->reserved[q35 ? 1 : 2] = true;
     return 0;
 }
 

@@ -91,6 +91,7 @@ domain_controller_parse(xmlNode *node)
     g_autoptr(DomainControllerDef) c = g_new0(DomainControllerDef, 1);
     int type = 0;
     unsigned int idx = 0;
+    int r;
     xmlNode *n;
 
     c->ports = c->vectors = c->master_startport = -1;
@@ -104,13 +105,13 @@ domain_controller_parse(xmlNode *node)
         return NULL;
     }
     c->type = type;
-    if (dom_prop_uint(node, "index", &idx) < 0)
+    if ((r = dom_prop_uint(node, "index", &idx)) < 0)
         return NULL;
     if (idx > 255) {
         dom_error(VK_ERR_XML_ERROR, _("controller index %1$u out of range"), idx);
         return NULL;
     }
-    c->idx = (int) idx;
+    c->idx = r ? (int) idx : -1;    /* -1: assigned by the defaults */
     c->model = xml_get_prop(node, "model");
     if (c->model && !g_strv_contains((const char *const *) models_by_type[type], c->model)) {
         dom_error(VK_ERR_CONFIG_UNSUPPORTED,
@@ -165,7 +166,8 @@ domain_controller_format(xmlNode *devices, const DomainControllerDef *c)
     xmlNode *n;
 
     dom_set(ctl, "type", domain_controller_type_to_string(c->type));
-    dom_set_uint(ctl, "index", (unsigned) c->idx);
+    if (c->idx >= 0)
+        dom_set_uint(ctl, "index", (unsigned) c->idx);
     dom_set(ctl, "model", c->model);
     if (c->ports >= 0)
         dom_set_uint(ctl, "ports", (unsigned) c->ports);
@@ -308,11 +310,47 @@ controllers_for_disks(DomainDef *def)
     }
 }
 
+static bool
+controller_is_companion(const DomainControllerDef *c)
+{
+    return c->type == DOMAIN_CONTROLLER_USB && c->model &&
+           g_str_has_prefix(c->model, "ich9-uhci");
+}
+
+/* Controllers given without index: USB companions share their EHCI's
+ * index, every other one takes the next free index of its type. */
+static void
+controllers_assign_index(DomainDef *def)
+{
+    int last_master = 0;
+
+    for (guint i = 0; i < def->controllers->len; i++) {
+        DomainControllerDef *c = g_ptr_array_index(def->controllers, i);
+
+        if (c->type == DOMAIN_CONTROLLER_USB && g_strcmp0(c->model, "ich9-ehci1") == 0 &&
+            c->idx >= 0)
+            last_master = c->idx;
+        if (c->idx >= 0)
+            continue;
+        if (controller_is_companion(c)) {
+            c->idx = last_master;
+            continue;
+        }
+        c->idx = 0;
+        while (domain_def_find_controller(def, c->type, c->idx) != c &&
+               domain_def_find_controller(def, c->type, c->idx))
+            c->idx++;
+        if (c->type == DOMAIN_CONTROLLER_USB && g_strcmp0(c->model, "ich9-ehci1") == 0)
+            last_master = c->idx;
+    }
+}
+
 int
 domain_controllers_add_default(DomainDef *def)
 {
     bool q35 = domain_def_is_q35(def);
 
+    controllers_assign_index(def);
     controllers_default_usb(def, q35);
     if (q35)
         controller_maybe_add(def, DOMAIN_CONTROLLER_SATA, 0, NULL);

@@ -92,7 +92,7 @@ check_controllers(CheckState *st, const DomainDef *def)
         bool companion = c->type == DOMAIN_CONTROLLER_USB && c->model &&
                          g_str_has_prefix(c->model, "ich9-");
 
-        if (!companion && !g_hash_table_add(seen, g_steal_pointer(&key))) {
+        if (!companion && c->idx >= 0 && !g_hash_table_add(seen, g_steal_pointer(&key))) {
             dom_error(VK_ERR_XML_ERROR, _("multiple '%1$s' controllers with index '%2$d'"),
                       type, c->idx);
             return -1;
