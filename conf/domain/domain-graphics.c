@@ -87,11 +87,13 @@ graphics_defaults(xmlNode *g)
 
     if (!vnc && g_strcmp0(type, "spice") != 0)
         return;
+    if (has_attr(g, "socket"))
+        return;
     if (g_strcmp0(port, "-1") == 0 || (!port && !has_attr(g, "autoport")))
         set_default(g, "autoport", "yes");
-    if (vnc && !port && !has_attr(g, "socket"))
+    if (vnc && !port)
         set_default(g, "port", "-1");
-    if (!dom_child(g, "listen") && !has_attr(g, "socket")) {
+    if (!dom_child(g, "listen")) {
         xmlNode *l = xmlNewNode(NULL, (const xmlChar *) "listen");
 
         xmlSetProp(l, (const xmlChar *) "type", (const xmlChar *) "address");

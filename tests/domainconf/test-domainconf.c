@@ -52,10 +52,16 @@ list_dir(const char *sub)
     return names;
 }
 
+static unsigned int
+parse_flags(const char *name)
+{
+    return g_str_has_prefix(name, "raw-") ? DOMAIN_DEF_PARSE_SKIP_DEFAULTS : 0;
+}
+
 static char *
 format_name(const char *name, const char *xml)
 {
-    unsigned int flags = g_str_has_prefix(name, "raw-") ? DOMAIN_DEF_PARSE_SKIP_DEFAULTS : 0;
+    unsigned int flags = parse_flags(name);
     g_autoptr(DomainDef) def = NULL;
 
     /* random MACs and UUIDs depend only on the file name */
@@ -71,7 +77,7 @@ format_name(const char *name, const char *xml)
 static int
 check_stable(const char *name, const char *out)
 {
-    g_autoptr(DomainDef) again = domain_def_parse_string(out, 0);
+    g_autoptr(DomainDef) again = domain_def_parse_string(out, parse_flags(name));
     g_autofree char *out2 = NULL;
 
     if (!again) {
