@@ -299,11 +299,11 @@ domain_def_parse_node(xmlNode *root, unsigned int flags)
         have_uuid |= strcmp((const char *) c->name, "uuid") == 0;
     }
     if (!def->name) {
-        dom_error(VK_ERR_NO_NAME, _("missing domain name"));
+        dom_error(VK_ERR_NO_NAME, "%s", _("domain"));
         return NULL;
     }
     if (!dom_child(root, "os")) {
-        dom_error(VK_ERR_OS_TYPE, _("missing <os> element"));
+        dom_error(VK_ERR_XML_ERROR, _("missing <os> element"));
         return NULL;
     }
     if (domain_memory_parse(def, root) < 0 ||

@@ -107,8 +107,18 @@ cpu_apply_defaults(DomainCpuDef *cpu, xmlNode *n)
     xmlNode *t = dom_child(n, "topology");
     xmlNode *m = dom_child(n, "model");
 
-    if (t && !xmlHasProp(t, (const xmlChar *) "dies"))
-        dom_set(t, "dies", "1");
+    if (t) {
+        static const char *const order[] = { "sockets", "dies", "cores", "threads" };
+        g_autofree char *vals[4] = { NULL };
+
+        /* libvirt reports all four, in this order */
+        for (size_t i = 0; i < 4; i++) {
+            vals[i] = xml_get_prop(t, order[i]);
+            xmlUnsetProp(t, (const xmlChar *) order[i]);
+        }
+        for (size_t i = 0; i < 4; i++)
+            dom_set(t, order[i], vals[i] ? vals[i] : "1");
+    }
     if (cpu->mode == DOMAIN_CPU_MODE_HOST_PASSTHROUGH ||
         cpu->mode == DOMAIN_CPU_MODE_MAXIMUM) {
         if (!xmlHasProp(n, (const xmlChar *) "check"))

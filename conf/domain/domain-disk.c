@@ -216,8 +216,7 @@ domain_disk_parse(xmlNode *node)
         d->backing_store = dom_keep_node(n);
     if (d->device == DOMAIN_DISK_DEVICE_DISK && !d->src_path && !d->src_protocol &&
         !d->src_pool) {
-        dom_error(VK_ERR_NO_SOURCE, _("disk %1$s has no source"),
-                  d->dst ? d->dst : "");
+        dom_error(VK_ERR_NO_SOURCE, "%s", d->dst ? d->dst : _("disk"));
         return NULL;
     }
     return g_steal_pointer(&d);

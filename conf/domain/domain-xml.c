@@ -457,14 +457,14 @@ dom_scale_to_kib(unsigned long long value, const char *unit,
         return -1;
     }
     if (value > G_MAXUINT64 / factor) {
-        dom_error(VK_ERR_OVERFLOW, _("value too large for <%1$s>"), what);
+        dom_error(VK_ERR_OVERFLOW, _("<%1$s> of %2$llu %3$s"), what, value, u);
         return -1;
     }
     value *= factor;
     /* KiB, rounded up like libvirt does for byte counts */
     *kib = value / 1024 + (value % 1024 ? 1 : 0);
     if (*kib > G_MAXUINT64 / 1024 / 2) {
-        dom_error(VK_ERR_OVERFLOW, _("value too large for <%1$s>"), what);
+        dom_error(VK_ERR_OVERFLOW, _("<%1$s> of %2$llu KiB"), what, *kib);
         return -1;
     }
     return 0;
