@@ -186,6 +186,18 @@ domain_def_get_metadata_element(const DomainDef *def, const char *uri)
     return s;
 }
 
+/* Like libvirt: every element of the new subtree goes into @ns. */
+static void
+metadata_set_ns(xmlNode *node, xmlNs *ns)
+{
+    for (xmlNode *c = node; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        xmlSetNs(c, ns);
+        metadata_set_ns(c->children, ns);
+    }
+}
+
 static xmlNode *
 metadata_parse_new(const char *xml, const char *key, const char *uri)
 {
@@ -199,7 +211,7 @@ metadata_parse_new(const char *xml, const char *key, const char *uri)
     root = xmlDocGetRootElement(doc);
     copy = xmlCopyNode(root, 1);
     ns = xmlNewNs(copy, (const xmlChar *) uri, (const xmlChar *) key);
-    xmlSetNs(copy, ns);
+    metadata_set_ns(copy, ns);
     return copy;
 }
 

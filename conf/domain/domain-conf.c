@@ -326,6 +326,11 @@ domain_def_parse_string(const char *xml, unsigned int flags)
     }
     if (!(doc = xml_parse_string(xml, "domain", VK_FROM_DOMAIN)))
         return NULL;
+    if (doc->intSubset || doc->extSubset) {
+        /* no entity declarations: nothing to expand, nothing to hide */
+        dom_error(VK_ERR_XML_ERROR, _("a DOCTYPE is not allowed in domain XML"));
+        return NULL;
+    }
     if ((flags & DOMAIN_DEF_PARSE_VALIDATE) &&
         xml_validate_schema(doc, "domain.rng", VK_FROM_DOMAIN) < 0)
         return NULL;

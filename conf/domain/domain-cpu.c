@@ -109,15 +109,17 @@ cpu_apply_defaults(DomainCpuDef *cpu, xmlNode *n)
 
     if (t) {
         static const char *const order[] = { "sockets", "dies", "cores", "threads" };
-        g_autofree char *vals[4] = { NULL };
+        char *vals[4] = { NULL };
 
         /* libvirt reports all four, in this order */
         for (size_t i = 0; i < 4; i++) {
             vals[i] = xml_get_prop(t, order[i]);
             xmlUnsetProp(t, (const xmlChar *) order[i]);
         }
-        for (size_t i = 0; i < 4; i++)
+        for (size_t i = 0; i < 4; i++) {
             dom_set(t, order[i], vals[i] ? vals[i] : "1");
+            g_free(vals[i]);
+        }
     }
     if (cpu->mode == DOMAIN_CPU_MODE_HOST_PASSTHROUGH ||
         cpu->mode == DOMAIN_CPU_MODE_MAXIMUM) {

@@ -58,11 +58,24 @@ parse_flags(const char *name)
     return g_str_has_prefix(name, "raw-") ? DOMAIN_DEF_PARSE_SKIP_DEFAULTS : 0;
 }
 
+/* Real-world documents are also checked against domain.rng on input. */
+static unsigned int
+input_flags(const char *name)
+{
+    if (g_str_has_prefix(name, "vi-") || g_str_has_prefix(name, "vm-") ||
+        g_str_has_prefix(name, "ansible-"))
+        return parse_flags(name) | DOMAIN_DEF_PARSE_VALIDATE;
+    return parse_flags(name);
+}
+
 static char *
 format_name(const char *name, const char *xml)
 {
-    unsigned int flags = parse_flags(name);
+    unsigned int flags = input_flags(name);
     g_autoptr(DomainDef) def = NULL;
+    g_autoptr(DomainDef) copy = NULL;
+    g_autofree char *out = NULL;
+    g_autofree char *out_copy = NULL;
 
     /* random MACs and UUIDs depend only on the file name */
     g_random_set_seed(g_str_hash(name));
@@ -71,7 +84,14 @@ format_name(const char *name, const char *xml)
         g_printerr("%s: parse failed: %s\n", name, e ? e->message : "?");
         return NULL;
     }
-    return domain_def_format(def, DOMAIN_DEF_FORMAT_INACTIVE);
+    out = domain_def_format(def, DOMAIN_DEF_FORMAT_INACTIVE);
+    /* a deep copy formats identically */
+    if (!(copy = domain_def_copy(def)) ||
+        strcmp(out, (out_copy = domain_def_format(copy, DOMAIN_DEF_FORMAT_INACTIVE))) != 0) {
+        g_printerr("%s: domain_def_copy differs\n", name);
+        return NULL;
+    }
+    return g_steal_pointer(&out);
 }
 
 static int
