@@ -169,6 +169,11 @@ machine_build_devices(Machine *m, char **err)
     CharBackend *cb = NULL;
     int r = 0;
 
+    /* Until hv/pci is integrated, refuse rather than boot without them. */
+    if (d->disks->len || d->nics->len || d->rng || d->has_console) {
+        *err = g_strdup(_("virtio devices (disks, nics, rng, console) are not available in this build yet"));
+        return -ENOTSUP;
+    }
     if (d->serial.type != LAUNCH_CHAR_NONE) {
         cb = char_backend_open(&d->serial, &r);
         if (!cb) {

@@ -99,12 +99,12 @@ class Vmm:
         self.proc = None
         self.ctl = None
 
-    def start(self, pass_fds=(), preexec_fn=None, args=()):
+    def start(self, pass_fds=(), preexec_fn=None, args=(), wrapper=()):
         path = os.path.join(self.tmpdir, self.desc["name"] + ".json")
         with open(path, "w") as f:
             json.dump(self.desc, f)
         os.chmod(path, 0o644)
-        self.proc = subprocess.Popen([VMM, "--launch", path, "-name", "guest=" + self.desc["name"]] + list(args),
+        self.proc = subprocess.Popen(list(wrapper) + [VMM, "--launch", path, "-name", "guest=" + self.desc["name"]] + list(args),
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      pass_fds=pass_fds, preexec_fn=preexec_fn)
         return self
