@@ -180,6 +180,7 @@ main(int argc, char **argv)
     i18n_init();
     signal(SIGPIPE, SIG_IGN);
     if (vmm_parse_args(argc, argv, &args) < 0) {
+        g_free(args.name);
         vmm_usage(stderr);
         return VMM_EXIT_USAGE;
     }

@@ -355,7 +355,7 @@ test_cpuid(void)
     sup[1].ecx = 1 << 3;
     sup[2].function = 4;
     sup[2].flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX;
-    sup[2].eax = 0x3f | (3 << 5) | (0x3f << 26);
+    sup[2].eax = 0x3fU | (3U << 5) | (0x3fU << 26);
     sup[3].function = 0xb;
     sup[3].flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX;
     sup[3].ebx = 99;

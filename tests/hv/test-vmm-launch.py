@@ -46,7 +46,11 @@ def run(args, stdin=None, strace=False):
         trace = tempfile.NamedTemporaryFile(prefix="vmm-strace-", delete=False)
         trace.close()
         cmd = ["strace", "-f", "-e", "trace=open,openat", "-o", trace.name] + cmd
-    p = subprocess.run(cmd, input=stdin, capture_output=True, timeout=30)
+    env = dict(os.environ)
+    if strace:
+        # LeakSanitizer cannot run under ptrace.
+        env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":detect_leaks=0"
+    p = subprocess.run(cmd, input=stdin, capture_output=True, timeout=30, env=env)
     opened = ""
     if trace:
         with open(trace.name) as f:
