@@ -8,12 +8,15 @@
  *   running -> internal-error (an exit the VMM cannot continue from)
  *   running -> guest-panicked (pvpanic; cont resumes)
  *
- * PCI integration point: once hv/pci lands, machine_build() creates the
- * host bridge after the legacy devices and each virtio device from
- * desc->disks/nics/rng/console; nothing else here changes.
+ * PCI: bus 0 (host bridge, config mechanism #1, ECAM) is created after the
+ * legacy devices; each virtio device of the description becomes a
+ * virtio-pci function on it (MSI through KVM_SIGNAL_MSI, INTx on GSI 16+).
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/ioctl.h>
+
+#include <linux/kvm.h>
 
 #include "hv/core/cpuid.h"
 #include "hv/core/layout.h"
@@ -23,6 +26,9 @@
 #include "hv/devices/pvpanic.h"
 #include "hv/devices/rtc.h"
 #include "hv/devices/serial.h"
+#include "hv/pci/pci.h"
+#include "hv/virtio/virtio-pci.h"
+#include "hv/virtio/virtio-rng.h"
 #include "util/i18n.h"
 
 typedef struct {
@@ -163,15 +169,93 @@ machine_add_device(Machine *m, Device *dev, char **err)
 }
 
 static int
+machine_signal_msi(void *opaque, uint64_t addr, uint32_t data)
+{
+    Vm *vm = opaque;
+    struct kvm_msi msi = {
+        .address_lo = (uint32_t)addr,
+        .address_hi = (uint32_t)(addr >> 32),
+        .data = data,
+    };
+
+    if (ioctl(vm->vm_fd, KVM_SIGNAL_MSI, &msi) < 0)
+        return -errno;
+    return 0;
+}
+
+static int
+machine_set_gsi(void *opaque, uint32_t gsi, int level)
+{
+    return vm_set_irq(opaque, gsi, level);
+}
+
+static int
+machine_add_virtio(Machine *m, VirtioDevice *vdev, const char *what, char **err)
+{
+    PciDevice *pdev = virtio_pci_create(vdev, &m->vm.mem);
+    int r;
+
+    if (!pdev) {
+        virtio_device_free(vdev);
+        *err = g_strdup_printf(_("cannot create %1$s"), what);
+        return -ENOMEM;
+    }
+    r = pci_bus_add_device(m->pci, pdev, -1);
+    if (r < 0) {
+        pdev->ops->destroy(pdev);
+        *err = g_strdup_printf(_("cannot plug %1$s: %2$s"), what, g_strerror(-r));
+        return r;
+    }
+    return 0;
+}
+
+static int
+machine_build_pci(Machine *m, char **err)
+{
+    PciMsiSink sink = {
+        .signal_msi = machine_signal_msi,
+        .set_irq = machine_set_gsi,
+        .opaque = &m->vm,
+    };
+
+    m->pci = pci_bus_create(&m->vm.pio, &m->vm.mmio, &m->vm.mem, &sink);
+    if (!m->pci) {
+        *err = g_strdup(_("cannot create the PCI bus"));
+        return -EEXIST;
+    }
+    if (m->desc->rng) {
+        VirtioDevice *rng = virtio_rng_create();
+
+        if (!rng) {
+            *err = g_strdup(_("cannot create virtio-rng"));
+            return -ENOMEM;
+        }
+        return machine_add_virtio(m, rng, "virtio-rng", err);
+    }
+    return 0;
+}
+
+static void
+machine_reset_pci(Machine *m)
+{
+    for (int slot = 0; m->pci && slot < PCI_MAX_SLOTS; slot++) {
+        PciDevice *dev = pci_bus_get_device(m->pci, slot);
+
+        if (dev)
+            pci_device_reset(dev);
+    }
+}
+
+static int
 machine_build_devices(Machine *m, char **err)
 {
     const LaunchDesc *d = m->desc;
     CharBackend *cb = NULL;
     int r = 0;
 
-    /* Until hv/pci is integrated, refuse rather than boot without them. */
-    if (d->disks->len || d->nics->len || d->rng || d->has_console) {
-        *err = g_strdup(_("virtio devices (disks, nics, rng, console) are not available in this build yet"));
+    /* Refuse rather than boot without a device the description names. */
+    if (d->disks->len || d->nics->len || d->has_console) {
+        *err = g_strdup(_("virtio-blk, virtio-net and virtio-console are not available in this build yet"));
         return -ENOTSUP;
     }
     if (d->serial.type != LAUNCH_CHAR_NONE) {
@@ -198,7 +282,8 @@ machine_build_devices(Machine *m, char **err)
     }
     if (r == 0 && d->pvpanic)
         r = machine_add_device(m, pvpanic_create(&m->env, "pvpanic"), err);
-    /* PCI host bridge and virtio devices join here once hv/pci is on main. */
+    if (r == 0)
+        r = machine_build_pci(m, err);
     return r;
 }
 
@@ -294,6 +379,7 @@ machine_free(Machine *m)
         return;
     if (m->vm_created)
         vm_vcpus_stop(&m->vm);
+    pci_bus_free(m->pci);
     for (guint i = m->devices->len; i > 0; i--)
         device_free(g_ptr_array_index(m->devices, i - 1));
     g_ptr_array_unref(m->devices);
@@ -357,6 +443,7 @@ machine_reset(Machine *m, bool by_guest, const char *reason)
     r = vm_irqchip_reset(&m->vm);
     for (guint i = 0; i < m->devices->len; i++)
         device_reset(g_ptr_array_index(m->devices, i));
+    machine_reset_pci(m);
     if (r == 0)
         r = machine_load_guest(m);
     d = json_object_new_object();
@@ -427,6 +514,30 @@ machine_query_vcpus(Machine *m)
     return a;
 }
 
+static void
+machine_query_pci(Machine *m, json_object *a)
+{
+    for (int slot = 0; m->pci && slot < PCI_MAX_SLOTS; slot++) {
+        PciDevice *dev = pci_bus_get_device(m->pci, slot);
+        json_object *o;
+        g_autofree char *addr = NULL;
+        g_autofree char *ids = NULL;
+
+        if (!dev)
+            continue;
+        o = json_object_new_object();
+        addr = g_strdup_printf("0000:00:%02x.0", slot);
+        ids = g_strdup_printf("%04x:%04x", pci_get_word(dev->config + PCI_VENDOR_ID),
+                              pci_get_word(dev->config + PCI_DEVICE_ID));
+        json_object_object_add(o, "id", json_object_new_string(dev->name ? dev->name : ""));
+        json_object_object_add(o, "type", json_object_new_string(dev->name ? dev->name : "pci"));
+        json_object_object_add(o, "bus", json_object_new_string("pci"));
+        json_object_object_add(o, "pci-address", json_object_new_string(addr));
+        json_object_object_add(o, "pci-id", json_object_new_string(ids));
+        json_object_array_add(a, o);
+    }
+}
+
 json_object *
 machine_query_devices(Machine *m)
 {
@@ -446,5 +557,6 @@ machine_query_devices(Machine *m)
             json_object_object_add(o, "pty", json_object_new_string(serial_pty_path(dev)));
         json_object_array_add(a, o);
     }
+    machine_query_pci(m, a);
     return a;
 }

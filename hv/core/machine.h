@@ -33,6 +33,7 @@ typedef struct Machine {
     bool vm_created;
     DeviceEnv env;
     GPtrArray *devices;         /* Device*, legacy devices in creation order */
+    struct PciBus *pci;         /* bus 0 with the host bridge and virtio functions */
     Device *serial;
     Device *pm;
     uint32_t *apic_ids;
