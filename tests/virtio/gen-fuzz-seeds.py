@@ -129,6 +129,40 @@ def console():
     return {"rx-and-tx": g}
 
 
+class Raw:
+    """A seed that is just bytes (fuzz-virtio-pci records)."""
+
+    def __init__(self, data):
+        self.data = data
+
+    def build(self):
+        return self.data
+
+
+def pci():
+    def rec(target, is_write, size_log2, off, val):
+        return (struct.pack("<BBI", target, int(is_write) | (size_log2 << 1), off) +
+                struct.pack("<Q", val)[:6])
+
+    def cf8(slot, reg):
+        return rec(0, True, 2, 0, 0x80000000 | (slot << 11) | (reg & 0xfc))
+
+    enum = b"".join(cf8(s, 0) + rec(0, False, 2, 4, 0) for s in range(4))
+    sizing = (rec(1, True, 2, (1 << 15) + 0x20, 0xffffffff) + rec(1, False, 2, (1 << 15) + 0x20, 0) +
+              rec(1, True, 2, (2 << 15) + 0x24, 0xffffffff) + rec(1, False, 2, (2 << 15) + 0x24, 0) +
+              rec(1, True, 2, (2 << 15) + 0x20, 0xc0200000) + rec(1, True, 2, (2 << 15) + 0x24, 0) +
+              rec(1, True, 1, (2 << 15) + 0x04, 2) + rec(2, False, 2, 0x200012, 0))
+    bringup = b"".join(rec(3, True, s, o, v) for s, o, v in [
+        (0, 0x14, 0), (0, 0x14, 1), (0, 0x14, 3), (2, 0x08, 1), (2, 0x0c, 1), (0, 0x14, 11),
+        (1, 0x16, 0), (1, 0x18, 8), (3, 0x20, 0x1000), (3, 0x28, 0x2000), (3, 0x30, 0x3000),
+        (1, 0x1c, 1), (0, 0x14, 15), (1, 0x3000, 0), (2, 0x4000, 0xfee00000), (2, 0x4008, 0x41),
+        (2, 0x400c, 0), (0, 0x1000, 0)])
+    msix = cf8(1, 0x40) + rec(0, False, 2, 4, 0) + rec(1, True, 1, (1 << 15) + 0x42, 0xc000)
+    return {"enumerate": Raw(enum), "bar-sizing": Raw(sizing),
+            "driver-bringup": Raw(bringup), "msix": Raw(msix + bringup)}
+
+
+write("fuzz-virtio-pci", pci())
 write("fuzz-virtio-rng", rng())
 write("fuzz-virtio-blk", blk())
 write("fuzz-virtio-net", net())
