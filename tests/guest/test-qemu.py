@@ -75,20 +75,26 @@ class Qmp:
 class Vm:
     """One QEMU process with the guest; serial on a socket QEMU waits for."""
 
-    def __init__(self, tmp, name, append, extra, machine='q35'):
+    def __init__(self, tmp, name, append, extra, machine='q35', reboot=False):
         self.tmp = tmp
         self.serial_path = os.path.join(tmp, name + '-serial.sock')
         self.qmp_path = os.path.join(tmp, name + '-qmp.sock')
         self.log = open(os.path.join(tmp, name + '-serial.log'), 'w')
         argv = [QEMU, '-accel', 'tcg', '-machine', machine, '-m', str(MEM_MB),
-                '-nodefaults', '-display', 'none', '-no-reboot',
+                '-nodefaults', '-display', 'none'] + ([] if reboot else ['-no-reboot']) + [
                 '-kernel', guestlib.image_path(), '-append', append,
                 '-chardev', 'socket,id=ser0,path=%s,server=on,wait=on' % self.serial_path,
                 '-serial', 'chardev:ser0',
                 '-qmp', 'unix:%s,server=on,wait=off' % self.qmp_path] + extra
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        self.sock = connect_unix(self.serial_path)
+        try:
+            self.sock = connect_unix(self.serial_path)
+        except OSError:
+            self.proc.kill()
+            self.proc.wait()
+            self.log.close()
+            raise Fail('QEMU did not start: ' + self.proc.stdout.read().decode(errors='replace'))
         self.out = guestlib.LineReader(self.sock, log=self.log)
 
     def send(self, line):
@@ -264,15 +270,39 @@ def run_reassign(tmp, machine):
         vm.close()
 
 
-def run_reset(tmp):
-    vm = Vm(tmp, 'reset', 'vkt.ticks=1 vkt.tickevery=1000', [])
+def read_qword(qmp, addr):
+    r = qmp.command('human-monitor-command', **{'command-line': 'xp /1gx 0x%x' % addr})
+    return int(r['return'].split(':')[1].split()[0], 16)
+
+
+def run_ticks_dirty_reset(tmp):
+    """Ticks, memory dirtying (seen through QEMU's monitor), help, reset."""
+    vm = Vm(tmp, 'reset', 'vkt.ticks=1 vkt.tickevery=1000 vkt.dirty=16', [], reboot=True)
+    qmp = None
     try:
-        vm.out.wait_for(r'^ready$', 60)
+        vm.out.wait_for(r'^dirty: 16 pages at 0x400000$', 60)
+        vm.out.wait_for(r'^ready$', 20)
         vm.out.wait_for(r'^tick 2000$', 20)
+        qmp = Qmp(vm.qmp_path)
+        addr = 0x400000 + 5 * 4096
+        v1 = read_qword(qmp, addr)
+        vm.out.wait_for(r'^tick %d$' % ((v1 // 1000 + 2) * 1000), 20)
+        v2 = read_qword(qmp, addr)
+        check(v1 != 0 and v2 > v1, 'dirty pages keep changing (0x%x -> 0x%x)' % (v1, v2))
+        vm.send('help')
+        vm.out.wait_for(r'^help: .*blk read', 20)
         vm.send('reset')
         vm.out.wait_for(r'^reset$', 20)
-        check(vm.wait_exit(30) == 0, 'reset command resets the machine (-no-reboot exits)')
+        vm.out.wait_for(guestlib.BANNER_RE.pattern, 30)
+        vm.out.wait_for(r'^ready$', 30)
+        check(sum(1 for l in vm.out.report.lines if guestlib.BANNER_RE.match(l)) == 2,
+              'reset command reboots the machine into the guest again')
+        vm.send('poweroff')
+        vm.out.wait_for(r'^poweroff$', 20)
+        check(vm.wait_exit(30) == 0, 'poweroff command powers off')
     finally:
+        if qmp:
+            qmp.close()
         vm.close()
 
 
@@ -290,7 +320,7 @@ def main():
         run_full(tmp)
         run_reassign(tmp, 'q35')
         run_reassign(tmp, 'pc')
-        run_reset(tmp)
+        run_ticks_dirty_reset(tmp)
     except (Fail, TimeoutError) as e:
         print('FAIL: %s' % e)
         for log in sorted(os.listdir(tmp)):
