@@ -290,7 +290,8 @@ boot_actions(void)
         acpi_poweroff();
 }
 
-static void
+/* Returns true when c completed a line (and the command ran). */
+static bool
 serial_input(int c, char *line, unsigned *len)
 {
     if (c == '\r' || c == '\n') {
@@ -299,6 +300,7 @@ serial_input(int c, char *line, unsigned *len)
         line[*len] = '\0';
         *len = 0;
         cmd_run(line);
+        return true;
     } else if (c == 0x7f || c == 0x08) {
         if (*len) {
             (*len)--;
@@ -310,6 +312,7 @@ serial_input(int c, char *line, unsigned *len)
         if (serial_echo)
             uart_putc((char)c);
     }
+    return false;
 }
 
 void
@@ -342,8 +345,9 @@ vkt_main(const uint8_t *bp, unsigned entry)
         ticks++;
         if (tick_print && ticks % tick_every == 0)
             kprintf("tick %lu\n", ticks);
-        while ((c = uart_getc()) >= 0)
-            serial_input(c, line, &len);
+        /* At most one command per iteration: each sees a new tick. */
+        while ((c = uart_getc()) >= 0 && !serial_input(c, line, &len))
+            ;
         if (acpi_poll_power_button()) {
             kprintf("power button\n");
             acpi_poweroff();
