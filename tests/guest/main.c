@@ -21,7 +21,7 @@ void vkt_main(const uint8_t *bp, unsigned entry);
 
 static const uint8_t *boot_params;
 static char cmdline[CMDLINE_MAX];
-static uint64_t ticks, tick_every = 50000;
+static uint64_t ticks, tick_every = 5000;
 static bool tick_print, serial_echo = true;
 static uint64_t dirty_pages, dirty_next;
 
