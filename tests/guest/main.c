@@ -259,8 +259,15 @@ boot_actions(void)
     char buf[32];
 
     if (opt_u64("vkt.blk", 0)) {
-        blk_probe_all();
-        blk_read(0, 0, 8);
+        unsigned n = blk_probe_all();
+
+        /* The first 8 sectors (or all of a smaller disk) of every disk. */
+        for (unsigned i = 0; i < n; i++) {
+            uint64_t cap = blk_capacity(i);
+
+            if (cap)
+                blk_read(i, 0, cap < 8 ? (unsigned)cap : 8);
+        }
     }
     if (opt_get("vkt.blkwrite", buf, sizeof(buf))) {
         /* SECTOR:PATTERN, then read the sector back. */

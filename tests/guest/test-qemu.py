@@ -143,6 +143,8 @@ def run_full(tmp):
     """q35, firmware-assigned BARs, every device, serial commands, power button."""
     disk = os.path.join(tmp, 'disk.raw')
     data = guestlib.make_disk(disk, DISK_SECTORS)
+    disk2 = os.path.join(tmp, 'disk2.raw')
+    data2 = guestlib.make_disk(disk2, 6, seed=3)
     net_guest = os.path.join(tmp, 'net-qemu.sock')
     net_host = os.path.join(tmp, 'net-test.sock')
     cons_path = os.path.join(tmp, 'console.sock')
@@ -151,6 +153,8 @@ def run_full(tmp):
     extra = [
         '-drive', 'if=none,id=d0,format=raw,file=%s' % disk,
         '-device', 'virtio-blk-pci,drive=d0,serial=%s,disable-legacy=on' % SERIAL,
+        '-drive', 'if=none,id=d1,format=raw,readonly=on,file=%s' % disk2,
+        '-device', 'virtio-blk-pci,drive=d1,disable-legacy=on',
         '-netdev', 'dgram,id=n0,local.type=unix,local.path=%s,remote.type=unix,remote.path=%s'
         % (net_guest, net_host),
         '-device', 'virtio-net-pci,netdev=n0,mac=%s,disable-legacy=on' % MAC,
@@ -175,13 +179,18 @@ def run_full(tmp):
               rep.usable_ram() > (MEM_MB - 2) << 20, 'e820 RAM matches -m %d' % MEM_MB)
         ids = rep.pci_ids()
         for kind in ('blk', 'net', 'rng', 'console'):
-            check(ids.count(guestlib.VIRTIO_PCI_IDS[kind]) == 1, 'PCI lists virtio-' + kind)
+            check(ids.count(guestlib.VIRTIO_PCI_IDS[kind]) == (2 if kind == 'blk' else 1),
+                  'PCI lists virtio-' + kind)
         check(all(b[4] == 'firmware' for b in rep.bars), 'firmware BARs kept')
         check(rep.acpi and rep.acpi['s5'] == 0 and not rep.acpi['s5_default'],
               '\\_S5 parsed from the DSDT (QEMU uses SLP_TYP 0)')
         check(rep.blk.get(0) == (DISK_SECTORS, SERIAL), 'blk capacity and serial')
         check((0, 0, 8, guestlib.expected_read_crc(data, 0, 8)) in rep.blk_reads,
               'blk read 0 8 checksum matches the disk')
+        check(rep.blk.get(1) == (6, '-'), 'second disk: capacity, no serial')
+        check((1, 0, 6, guestlib.expected_read_crc(data2, 0, 6)) in rep.blk_reads,
+              'second disk: whole-disk checksum')
+        check('blk1: pci 00:02.0 ro 1 flush 1' in rep.lines, 'second disk is read-only')
         check((0, 16, 0xa5) in rep.blk_writes, 'blk write reported')
         check((0, 16, 1, guestlib.crc32(b'\xa5' * 512)) in rep.blk_reads,
               'written sector reads back')
@@ -204,6 +213,8 @@ def run_full(tmp):
         check(int(m.group(1), 16) == guestlib.expected_read_crc(data, 100, 3), 'blk read command')
         vm.send('blk write 20 90')
         out.wait_for(r'^blk0: write 20 pattern 0x5a ok$', 20)
+        vm.send('blk write 0 1 1')
+        out.wait_for(r'^blk1: write 0 pattern 0x01 error [1-9]\d*$', 20)
         vm.send('blk flush')
         out.wait_for(r'^blk0: flush ok$', 20)
         vm.send('net send')
@@ -239,6 +250,7 @@ def run_full(tmp):
         check(rc == 0, 'QEMU exited 0 after the guest powered off')
         check(guestlib.sector_is_pattern(disk, 16, 0xa5) and
               guestlib.sector_is_pattern(disk, 20, 0x5a), 'writes landed in the disk file')
+        check(open(disk2, 'rb').read() == data2, 'the read-only disk is unchanged')
         check(rep.errors == ['unknown command bogus'], 'no error lines but the bogus command')
     finally:
         vm.close()
