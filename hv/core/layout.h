@@ -9,7 +9,7 @@
 /* Low boot structures (all below 1 MiB). */
 #define LAYOUT_GDT_ADDR           0x00000500ULL
 #define LAYOUT_BOOT_PARAMS_ADDR   0x00007000ULL   /* Linux "zero page" */
-#define LAYOUT_PML4_ADDR          0x00009000ULL   /* identity page tables: 0x9000-0xCFFF */
+#define LAYOUT_PML4_ADDR          0x00009000ULL   /* identity page tables: 0x9000-0xEFFF */
 #define LAYOUT_BOOT_STACK_ADDR    0x0008ff00ULL
 #define LAYOUT_CMDLINE_ADDR       0x00020000ULL
 #define LAYOUT_CMDLINE_MAX        0x00010000ULL
