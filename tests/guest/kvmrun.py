@@ -6,7 +6,8 @@ Independent of virtkvm-vmm: it loads the bzImage payload at 1 MiB, builds
 boot_params (header copy, cmdline, e820), identity page tables and a GDT,
 enters at payload + 0x200 in long mode with RSI = boot_params, and models
 only COM1, the ACPI PM1a registers and the i8042 command port (no PCI, no
-ACPI tables: the guest falls back to the machine layout's defaults).  It
+ACPI tables unless given a blob to load at 0xE0000: without one the guest
+falls back to the machine layout's defaults).  It
 checks the guest's 64-bit entry path in the environment of the CI machines.
 """
 import ctypes
@@ -56,6 +57,7 @@ PML4 = 0x9000
 GDT = 0x500
 KERNEL = 0x100000
 PM1A_EVT, PM1A_CNT = 0x600, 0x604
+ACPI = 0xE0000
 
 
 class Unsupported(Exception):
@@ -63,7 +65,7 @@ class Unsupported(Exception):
 
 
 class KvmGuest:
-    def __init__(self, image, cmdline, mem_mb=64):
+    def __init__(self, image, cmdline, mem_mb=64, acpi=None):
         self.out = bytearray()
         self.input = bytearray()
         self.pm1_sts = 0
@@ -90,6 +92,8 @@ class KvmGuest:
                                  mmap.PROT_READ | mmap.PROT_WRITE)
         self._set_cpuid()
         self._load(open(image, 'rb').read(), cmdline.encode())
+        if acpi:
+            self.mem[ACPI:ACPI + len(acpi)] = acpi
         self._set_cpu_state()
 
     def close(self):
