@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Building and sending the rtnetlink requests of the interface driver. */
 #include <errno.h>
-#include <math.h>
 #include <string.h>
 
 #include <linux/if_link.h>
@@ -40,7 +39,7 @@ put_bridge_data(struct nl_msg *msg, const InterfaceDef *def)
     if (def->delay) {
         double d = g_ascii_strtod(def->delay, NULL);
 
-        if (nla_put_u32(msg, IFLA_BR_FORWARD_DELAY, (uint32_t) lround(d * 100)) < 0)
+        if (nla_put_u32(msg, IFLA_BR_FORWARD_DELAY, (uint32_t) (d * 100 + 0.5)) < 0)
             return -1;
     }
     if (def->stp != XML_TRISTATE_ABSENT &&
