@@ -295,7 +295,7 @@ build_def(const LiveLink *l, const LiveState *st, bool top)
         def->has_mac = true;
         memcpy(def->mac, l->mac, 6);
     }
-    if ((guint) l->operstate < G_N_ELEMENTS(oper_states))
+    if (def->type != INTERFACE_TYPE_BRIDGE && (guint) l->operstate < G_N_ELEMENTS(oper_states))
         def->link_state = g_strdup(oper_states[l->operstate]);
     if (top) {
         def->mtu = l->mtu;

@@ -171,6 +171,16 @@ iface_nl_build_set_master(int ifindex, int master_ifindex)
 }
 
 struct nl_msg *
+iface_nl_build_set_mtu(int ifindex, unsigned mtu)
+{
+    struct nl_msg *msg = link_msg_new(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, ifindex);
+
+    if (!msg || nla_put_u32(msg, IFLA_MTU, mtu) < 0)
+        return build_failed(msg, "IFLA_MTU");
+    return msg;
+}
+
+struct nl_msg *
 iface_nl_build_set_up(int ifindex, bool up)
 {
     struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK);
@@ -295,6 +305,9 @@ create_extras(struct nl_sock *sk, const InterfaceDef *def, int ifindex, bool up)
         if (send_free(sk, iface_nl_build_set_master(pidx, ifindex), port->name) < 0)
             return -1;
     }
+    if (def->mtu && def->ports->len &&
+        send_free(sk, iface_nl_build_set_mtu(ifindex, (unsigned) def->mtu), def->name) < 0)
+        return -1;
     for (size_t p = 0; p < G_N_ELEMENTS(protos); p++) {
         for (guint i = 0; protos[p]->present && i < protos[p]->ips->len; i++) {
             const InterfaceIP *ip = &g_array_index(protos[p]->ips, InterfaceIP, i);

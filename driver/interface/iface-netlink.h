@@ -35,6 +35,9 @@ struct nl_msg *iface_nl_build_create(const InterfaceDef *def, int parent_ifindex
 /* RTM_NEWLINK on @ifindex with IFLA_MASTER = @master_ifindex (0 releases). */
 struct nl_msg *iface_nl_build_set_master(int ifindex, int master_ifindex);
 
+/* RTM_NEWLINK on @ifindex with IFLA_MTU = @mtu. */
+struct nl_msg *iface_nl_build_set_mtu(int ifindex, unsigned mtu);
+
 /* RTM_NEWLINK on @ifindex: ifi_flags IFF_UP or 0, ifi_change IFF_UP. */
 struct nl_msg *iface_nl_build_set_up(int ifindex, bool up);
 
@@ -60,8 +63,9 @@ int iface_nl_ifindex(struct nl_sock *sk, const char *name);
 
 /*
  * Creates the interface @def describes and everything it needs: the link,
- * its ports/slaves enslaved (they must exist), its static addresses, and
- * sets it up when @up.  Rolls back the link it created on failure.
+ * its ports/slaves enslaved (they must exist), its MTU again (a bridge
+ * adjusts its MTU to its ports'), its static addresses, and sets it up
+ * when @up.  Rolls back the link it created on failure.
  */
 int iface_nl_create(struct nl_sock *sk, const InterfaceDef *def, bool up);
 

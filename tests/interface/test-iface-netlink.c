@@ -259,6 +259,13 @@ test_master_up_delete(void)
     g_assert_cmpuint(nla_get_u32(r.tb[IFLA_MASTER]), ==, 0);
     nlmsg_free(msg);
 
+    msg = iface_nl_build_set_mtu(6, 1400);
+    link_req_parse(msg, &r, RTM_NEWLINK);
+    g_assert_cmpint(r.ifi->ifi_index, ==, 6);
+    g_assert_cmpint(attr_count(r.nlh, sizeof(struct ifinfomsg)), ==, 1);
+    g_assert_cmpuint(nla_get_u32(r.tb[IFLA_MTU]), ==, 1400);
+    nlmsg_free(msg);
+
     msg = iface_nl_build_set_up(9, true);
     link_req_parse(msg, &r, RTM_NEWLINK);
     g_assert_cmpint(r.ifi->ifi_index, ==, 9);
