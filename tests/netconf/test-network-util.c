@@ -58,9 +58,8 @@ test_dhcp_host_add(void)
     xml = network_def_format(def, 0);
     g_assert_nonnull(strstr(xml, "<host mac=\"52:54:00:00:00:02\" name=\"two\" ip=\"192.168.122.12\"/>"));
 
-    g_assert_cmpint(network_def_update_dhcp_host_full(def,
-        "<host mac='52:54:00:00:00:03' ip='192.168.122.13'/>", true,
-        NETWORK_UPDATE_ADD_FIRST), ==, 0);
+    g_assert_cmpint(network_def_update_dhcp_host_cmd(def, NETWORK_UPDATE_COMMAND_ADD_FIRST, -1,
+        "<host mac='52:54:00:00:00:03' ip='192.168.122.13'/>"), ==, 0);
     g_assert_true(host_at(def, 0)->has_mac && host_at(def, 0)->mac[5] == 3);
 }
 
@@ -72,7 +71,9 @@ test_dhcp_host_add_conflicts(void)
 
     g_assert_cmpint(network_def_update_dhcp_host(def,
         "<host mac='52:54:00:00:00:01' name='other' ip='192.168.122.50'/>", true), ==, -1);
-    assert_error(VK_ERR_OPERATION_INVALID, "there is an existing dhcp host entry in network 'default'");
+    assert_error(VK_ERR_OPERATION_INVALID,
+                 "there is an existing dhcp host entry in network 'default' that matches "
+                 "\"<host mac='52:54:00:00:00:01' name='other' ip='192.168.122.50'/>\"");
     g_assert_cmpint(network_def_update_dhcp_host(def,
         "<host mac='52:54:00:00:00:09' name='one' ip='192.168.122.50'/>", true), ==, -1);
     g_assert_cmpint(network_def_update_dhcp_host(def,
@@ -130,6 +131,82 @@ test_dhcp_host_ipv6(void)
     assert_error(VK_ERR_XML_ERROR, "must have id or name");
     g_assert_cmpint(network_def_update_dhcp_host(def,
         "<host id='0:1:0:1:2b:3c:4d:5e:52:54:0:0:0:1'/>", false), ==, 0);
+}
+
+static void
+test_dhcp_host_modify(void)
+{
+    g_autoptr(NetworkDef) def = parse_ok(default_xml);
+    g_autofree char *xml = NULL;
+
+    g_assert_cmpint(network_def_update_dhcp_host_cmd(def, NETWORK_UPDATE_COMMAND_MODIFY, -1,
+        "<host mac='52:54:00:00:00:01' name='renamed' ip='192.168.122.99'/>"), ==, 0);
+    g_assert_cmpstr(host_at(def, 0)->name, ==, "renamed");
+    xml = network_def_format(def, 0);
+    g_assert_nonnull(strstr(xml, "ip=\"192.168.122.99\""));
+    g_assert_cmpint(network_def_update_dhcp_host_cmd(def, NETWORK_UPDATE_COMMAND_MODIFY, -1,
+        "<host mac='52:54:00:00:00:77' name='nobody' ip='192.168.122.77'/>"), ==, -1);
+    assert_error(VK_ERR_OPERATION_INVALID, "couldn't locate an existing dhcp host entry with "
+                 "\"mac='52:54:00:00:00:77'\" \"name='nobody'\" \"ip='192.168.122.77'\" in network 'default'");
+    g_assert_cmpint(network_def_update_dhcp_host_cmd(def, NETWORK_UPDATE_COMMAND_ADD_LAST, 3,
+        "<host mac='52:54:00:00:00:02' ip='192.168.122.12'/>"), ==, -1);
+    assert_error(VK_ERR_OPERATION_INVALID, "no <ip> element found at index 3 in network 'default'");
+    g_assert_cmpint(network_def_update_dhcp_host_cmd(def, NETWORK_UPDATE_COMMAND_ADD_LAST, 0,
+        "<range start='192.168.122.2' end='192.168.122.3'/>"), ==, -1);
+    assert_error(VK_ERR_XML_ERROR, "unexpected element <range>, expecting <host>");
+}
+
+static void
+test_dhcp_multi(void)
+{
+    g_autoptr(NetworkDef) def = parse_ok("<network><name>m</name>"
+        "<ip address='192.168.1.1' prefix='24'><dhcp><range start='192.168.1.2' end='192.168.1.9'/></dhcp></ip>"
+        "<ip address='192.168.2.1' prefix='24'/></network>");
+
+    g_assert_cmpint(network_def_update_dhcp_host_cmd(def, NETWORK_UPDATE_COMMAND_ADD_LAST, 1,
+        "<host mac='52:54:00:00:00:02' ip='192.168.2.12'/>"), ==, -1);
+    assert_error(VK_ERR_OPERATION_INVALID, "dhcp is supported only for a single IPv4 address");
+    g_assert_cmpint(network_def_update_dhcp_host_cmd(def, NETWORK_UPDATE_COMMAND_ADD_LAST, 0,
+        "<host mac='52:54:00:00:00:02' ip='192.168.1.12'/>"), ==, 0);
+}
+
+static void
+test_dhcp_range(void)
+{
+    g_autoptr(NetworkDef) def = parse_ok(default_xml);
+    g_autoptr(NetworkDef) copy = NULL;
+    const NetworkIPDef *ip = def->ips->pdata[0];
+    g_autofree char *a = NULL, *b = NULL;
+
+    g_assert_cmpint(network_def_update_dhcp_range_cmd(def, NETWORK_UPDATE_COMMAND_DELETE, -1,
+        "<range start='192.168.122.2' end='192.168.122.254'/>"), ==, 0);
+    g_assert_cmpuint(ip->ranges->len, ==, 0);
+    g_assert_cmpint(network_def_update_dhcp_range_cmd(def, NETWORK_UPDATE_COMMAND_DELETE, -1,
+        "<range start='192.168.122.2' end='192.168.122.254'/>"), ==, -1);
+    assert_error(VK_ERR_OPERATION_INVALID, "couldn't locate a matching dhcp range entry");
+    g_assert_cmpint(network_def_update_dhcp_range_cmd(def, NETWORK_UPDATE_COMMAND_ADD_LAST, -1,
+        "<range start='192.168.122.100' end='192.168.122.200'/>"), ==, 0);
+    g_assert_cmpint(network_def_update_dhcp_range_cmd(def, NETWORK_UPDATE_COMMAND_ADD_FIRST, -1,
+        "<range start='192.168.122.150' end='192.168.122.250'/>"), ==, -1);
+    assert_error(VK_ERR_OPERATION_INVALID, "overlaps");
+    g_assert_cmpint(network_def_update_dhcp_range_cmd(def, NETWORK_UPDATE_COMMAND_ADD_FIRST, -1,
+        "<range start='192.168.123.2' end='192.168.123.9'/>"), ==, -1);
+    assert_error(VK_ERR_XML_ERROR, "not entirely within network");
+    g_assert_cmpint(network_def_update_dhcp_range_cmd(def, NETWORK_UPDATE_COMMAND_ADD_FIRST, -1,
+        "<range start='192.168.122.10' end='192.168.122.20'/>"), ==, 0);
+    g_assert_cmpint(network_def_update_dhcp_range_cmd(def, NETWORK_UPDATE_COMMAND_MODIFY, -1,
+        "<range start='192.168.122.10' end='192.168.122.20'/>"), ==, -1);
+    assert_error(VK_ERR_OPERATION_UNSUPPORTED, "cannot be modified");
+    g_assert_cmpint(network_def_update_dhcp_range_cmd(def, NETWORK_UPDATE_COMMAND_ADD_LAST, -1,
+        "<range start='fd00::2' end='fd00::9'/>"), ==, -1);
+    assert_error(VK_ERR_OPERATION_INVALID, "address family of a dhcp range");
+    g_assert_cmpuint(ip->ranges->len, ==, 2);
+    copy = network_def_copy(def);
+    a = network_def_format(def, 0);
+    b = network_def_format(copy, 0);
+    g_assert_cmpstr(a, ==, b);
+    g_assert_nonnull(strstr(a, "<range start=\"192.168.122.10\" end=\"192.168.122.20\"/>\n"
+                               "      <range start=\"192.168.122.100\""));
 }
 
 static void
@@ -233,6 +310,9 @@ main(int argc, char **argv)
     g_test_add_func("/network/dhcp-host/delete", test_dhcp_host_delete);
     g_test_add_func("/network/dhcp-host/no-ip", test_dhcp_host_no_ip);
     g_test_add_func("/network/dhcp-host/ipv6", test_dhcp_host_ipv6);
+    g_test_add_func("/network/dhcp-host/modify", test_dhcp_host_modify);
+    g_test_add_func("/network/dhcp-host/multi", test_dhcp_multi);
+    g_test_add_func("/network/dhcp-range", test_dhcp_range);
     g_test_add_func("/network/overlap", test_overlap);
     g_test_add_func("/network/bridge-name", test_bridge_name);
     g_test_add_func("/network/mac-uuid", test_mac_uuid);
