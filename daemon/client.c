@@ -16,6 +16,9 @@
 #define CLIENT_READS_PER_WAKEUP 16
 /* Stop reading calls from a client whose unread replies exceed this. */
 #define CLIENT_TX_BACKLOG_MAX (8 * 1024 * 1024)
+/* A client that lets more than this pile up unread (events, stream data)
+ * is disconnected rather than allowed to exhaust the daemon's memory. */
+#define CLIENT_TX_HARD_MAX (64 * 1024 * 1024)
 /* Receive buffers grow by at most this much per read. */
 #define CLIENT_RX_STEP (256 * 1024)
 
@@ -256,6 +259,14 @@ client_send(Client *client, Message *msg)
 
     g_mutex_lock(&client->lock);
     if (client->closed) {
+        g_mutex_unlock(&client->lock);
+        message_free(msg);
+        return;
+    }
+    if (client->tx_bytes + msg->buf->len > CLIENT_TX_HARD_MAX) {
+        log_warning("client %" G_GUINT64_FORMAT ": %" G_GSIZE_FORMAT
+                    " bytes unread, disconnecting", client->id, client->tx_bytes);
+        client_close_locked(client);
         g_mutex_unlock(&client->lock);
         message_free(msg);
         return;
