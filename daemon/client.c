@@ -446,12 +446,17 @@ client_read_packet(Client *client)
             n = recv(client->fd, client->lenbuf + client->lenhave,
                      PACKET_LEN_SIZE - client->lenhave, MSG_DONTWAIT);
         } else {
-            size_t want = MIN(client->rx_len, client->rxhave + CLIENT_RX_STEP);
+            size_t want;
 
             if (client->rxhave == client->rx_len)
                 return 1;
+            /* Geometric growth bounded by twice what actually arrived. */
+            want = MIN(client->rx_len, client->rxhave + CLIENT_RX_STEP);
             if (client->rx->buf->len < want)
-                g_byte_array_set_size(client->rx->buf, (guint) want);
+                g_byte_array_set_size(client->rx->buf,
+                                      (guint) MIN(client->rx_len,
+                                                  MAX(want, (size_t) client->rx->buf->len * 2)));
+            want = client->rx->buf->len;
             n = recv(client->fd, client->rx->buf->data + client->rxhave,
                      want - client->rxhave, MSG_DONTWAIT);
         }
