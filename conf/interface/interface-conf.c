@@ -381,7 +381,9 @@ parse_common_child(xmlNode *c, InterfaceDef *def, IfacePlace place, bool *handle
         def->has_mac = true;
         return 0;
     }
-    if (node_is(c, "link") && !def->link_state && !def->link_speed) {
+    /* interface.rng has no <link> for bridges */
+    if (node_is(c, "link") && def->type != INTERFACE_TYPE_BRIDGE &&
+        !def->link_state && !def->link_speed) {
         if (xml_strict_check_attrs(c, DOM, ATTRS("state", "speed")) < 0 ||
             xml_strict_check_empty(c, DOM) < 0 ||
             xml_strict_uint(c, "speed", UINT32_MAX, DOM, &def->link_speed, NULL) < 0)

@@ -390,8 +390,9 @@ qcow2_zero_entry(Qcow2State *s, uint64_t old, bool zero, bool may_unmap, uint64_
         *entry = (zero || s->backing) ? QCOW2_OFLAG_ZERO : 0;
         return old != *entry;
     }
-    /* Version 2 has no zero flag: only unallocating can zero, without backing. */
-    if (s->backing)
+    /* Version 2 has no zero flag: a discard unallocates (the backing file
+     * shows through, as with QEMU); zeroing can only unallocate without one. */
+    if (zero && s->backing)
         return false;
     *entry = 0;
     return t != QCOW2_CLUSTER_UNALLOCATED;

@@ -11,7 +11,6 @@
 #define ACPI_HDR_LEN      36
 #define ACPI_FADT_LEN     276
 #define ACPI_FACS_LEN     64
-#define LAYOUT_PIO_PVPANIC_PORT 0x505
 
 uint8_t
 acpi_checksum(const uint8_t *p, size_t len)
@@ -147,7 +146,7 @@ acpi_dsdt_body(const AcpiConfig *cfg)
     dsdt_pci0(sb);
     dsdt_legacy_dev(sb, "COM1", "PNP0501", 1, LAYOUT_PIO_COM1, 8, LAYOUT_IRQ_COM1);
     if (cfg->pvpanic)
-        dsdt_legacy_dev(sb, "PEVT", "QEMU0001", 0, LAYOUT_PIO_PVPANIC_PORT, 1, -1);
+        dsdt_legacy_dev(sb, "PEVT", "QEMU0001", 0, LAYOUT_PIO_PVPANIC, 1, -1);
     aml_scope(body, "\\_SB", sb);
     aml_package_ints(s5, slp, 4);
     aml_name(body, "\\_S5", s5);

@@ -39,6 +39,7 @@
 #define LAYOUT_PIO_ACPI_PM1A_CNT  0x604           /* PM1a_CNT_BLK, 2 bytes */
 #define LAYOUT_PIO_ACPI_PM_TMR    0x608           /* PM_TMR_BLK, 4 bytes */
 #define LAYOUT_PIO_PCI_CONFIG     0xcf8           /* 0xcf8-0xcff */
+#define LAYOUT_PIO_PVPANIC        0x505           /* pvpanic (when configured) */
 #define LAYOUT_PIO_PCI_IO_START   0xc000          /* I/O BARs */
 #define LAYOUT_PIO_PCI_IO_SIZE    0x4000
 

@@ -37,6 +37,7 @@ struct Vcpu {
     uint32_t apic_id;
     bool parked;        /* counted in vm->parked */
     bool stopped;       /* parked by itself until the next reset */
+    bool pending_io;    /* last exit was PIO/MMIO: KVM completes it on re-entry */
     uint64_t exits;
     struct kvm_lapic_state lapic0;  /* power-on LAPIC, restored on reset */
 };
@@ -212,9 +213,11 @@ vcpu_handle_exit(Vcpu *v)
     v->exits++;
     switch (run->exit_reason) {
     case KVM_EXIT_IO:
+        v->pending_io = true;
         vcpu_handle_io(v);
         return;
     case KVM_EXIT_MMIO:
+        v->pending_io = true;
         vcpu_handle_mmio(v);
         return;
     case KVM_EXIT_HLT:
@@ -243,6 +246,21 @@ vcpu_handle_exit(Vcpu *v)
     vcpu_request(v, VM_REQUEST_ERROR, detail, true);
 }
 
+/*
+ * An I/O exit is finished by KVM only on the next KVM_RUN (it loads the
+ * read value and advances RIP).  Before parking, re-enter once with
+ * immediate_exit so the saved or reset register state is never followed by
+ * a stale completion.
+ */
+static void
+vcpu_complete_io(Vcpu *v)
+{
+    v->run->immediate_exit = 1;
+    (void)ioctl(v->fd, KVM_RUN, 0);
+    v->run->immediate_exit = 0;
+    v->pending_io = false;
+}
+
 /* Blocks while paused or stopped; false when the thread must end. */
 static bool
 vcpu_wait_runnable(Vcpu *v)
@@ -252,6 +270,12 @@ vcpu_wait_runnable(Vcpu *v)
 
     pthread_mutex_lock(&vm->lock);
     while ((vm->pause_wanted || v->stopped) && !vm->quitting) {
+        if (v->pending_io && !v->stopped) {
+            pthread_mutex_unlock(&vm->lock);
+            vcpu_complete_io(v);
+            pthread_mutex_lock(&vm->lock);
+            continue;
+        }
         if (!v->parked) {
             v->parked = true;
             vm->parked++;
@@ -277,6 +301,7 @@ vcpu_thread(void *opaque)
     pthread_setname_np(pthread_self(), name);
     g_atomic_int_set(&v->tid, (int)syscall(SYS_gettid));
     while (vcpu_wait_runnable(v)) {
+        v->pending_io = false;
         if (ioctl(v->fd, KVM_RUN, 0) < 0) {
             if (errno == EINTR || errno == EAGAIN) {
                 v->run->immediate_exit = 0;

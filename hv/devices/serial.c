@@ -379,3 +379,11 @@ serial_create(DeviceEnv *env, const char *id, uint16_t port, unsigned int irq,
     dev->io_len = 8;
     return dev;
 }
+
+const char *
+serial_pty_path(Device *dev)
+{
+    Serial *s = dev->priv;
+
+    return char_backend_pty_path(s->backend);
+}

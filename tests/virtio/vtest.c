@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "hv/core/layout.h"
@@ -36,8 +37,9 @@ void
 vt_machine_init(VtMachine *m)
 {
     memset(m, 0, sizeof(*m));
-    VT_CHECK(posix_memalign((void **) &m->ram, 4096, VT_RAM_SIZE) == 0);
-    memset(m->ram, 0, VT_RAM_SIZE);
+    /* anonymous memory: zeroed and only touched pages cost anything */
+    m->ram = mmap(NULL, VT_RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    VT_CHECK(m->ram != MAP_FAILED);
     VT_CHECK(guest_memory_add_region(&m->mem, 0, VT_RAM_SIZE, m->ram, -1, 0) == 0);
     io_bus_init(&m->pio);
     io_bus_init(&m->mmio);
@@ -56,7 +58,7 @@ vt_machine_cleanup(VtMachine *m)
     io_bus_destroy(&m->pio);
     io_bus_destroy(&m->mmio);
     g_mutex_clear(&m->msi_lock);
-    free(m->ram);
+    munmap(m->ram, VT_RAM_SIZE);
 }
 
 uint64_t
