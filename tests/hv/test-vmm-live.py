@@ -257,6 +257,14 @@ def test_control_robustness(tmp, kernel):
         except (EOFError, ConnectionResetError):
             pass
         big.close()
+        # Random garbage lines: each gets an error reply, nothing else happens.
+        junk = Control(v.control_path)
+        for i in range(200):
+            line = os.urandom(1 + i % 97).replace(b"\n", b" ") + b"\n"
+            junk.send_raw(line)
+        for i in range(200):
+            assert "error" in junk.read()
+        junk.close()
         # A client that vanishes mid-line.
         gone = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         gone.connect(v.control_path)
