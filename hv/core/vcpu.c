@@ -243,6 +243,15 @@ vcpu_handle_exit(Vcpu *v)
         detail = g_strdup_printf("unhandled KVM exit reason %u", run->exit_reason);
         break;
     }
+    {
+        struct kvm_regs regs;
+
+        if (ioctl(v->fd, KVM_GET_REGS, &regs) == 0) {
+            char *d = g_strdup_printf("%s at rip 0x%llx", detail, (unsigned long long)regs.rip);
+            g_free(detail);
+            detail = d;
+        }
+    }
     vcpu_request(v, VM_REQUEST_ERROR, detail, true);
 }
 
