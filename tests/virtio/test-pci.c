@@ -66,7 +66,16 @@ test_enumeration(void)
     /* relocate above 4 GiB, enable */
     vt_ecam_write(&m, 1, PCI_BAR0 + 16, 0x00010000, 4);
     vt_ecam_write(&m, 1, PCI_BAR0 + 20, 0x1, 4);
+    VT_CHECK(!m.bar_mapped && m.bar_addr == d.bar);
     vt_cf8_write(&m, 1, PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
+    VT_CHECK(m.bar_mapped && m.bar_addr == 0x100010000ULL);
+    {
+        uint64_t notify = 0;
+
+        VT_CHECK(virtio_pci_notify_address(pci_bus_get_device(m.bus, 1), 0, &notify) == 0);
+        VT_CHECK(notify == 0x100010000ULL + VIRTIO_PCI_NOTIFY_OFFSET);
+        VT_CHECK(virtio_pci_notify_address(pci_bus_get_device(m.bus, 1), 1, &notify) == -EINVAL);
+    }
     VT_CHECK(vt_mmio_read(&m, 0x100010000ULL + VIRTIO_PCI_COMMON_NUMQ, 2) == 1);
     VT_CHECK(vt_mmio_read(&m, d.bar + VIRTIO_PCI_COMMON_NUMQ, 2) == 0xffff);
     /* back where it was */
@@ -224,6 +233,17 @@ test_rng_msix(void)
     vt_mmio_write(&m, d.bar + VIRTIO_PCI_MSIX_TABLE_OFFSET + 8, 0x77, 4);
     rng_request(&d, 16, &got);
     VT_CHECK(vt_msi_count(&m) == 4 && m.msi_data[3] == 0x77);
+    /* the ioeventfd path: no MMIO exit, the machine calls the transport */
+    {
+        uint64_t buf = vt_alloc(&m, 16, 8);
+        uint32_t id;
+
+        vt_desc(&d, 0, 5, buf, 16, VIRTQ_DESC_F_WRITE, 0);
+        vt_publish(&d, 0, 5);
+        VT_CHECK(!vt_wait_used(&d, 0, &id, &got, 0));
+        virtio_pci_queue_notify(pci_bus_get_device(m.bus, d.slot), 0);
+        VT_CHECK(vt_wait_used(&d, 0, &id, &got, 0) && id == 5 && got == 16);
+    }
     /* huge buffers are capped, never a stall */
     rng_request(&d, 1u << 20, &got);
     VT_CHECK(got == 65536);
