@@ -250,6 +250,57 @@ test_rng_msix(void)
     vt_machine_cleanup(&m);
 }
 
+/* Notification suppression: EVENT_IDX (used_event / avail_event) and flags. */
+static void
+test_event_idx(void)
+{
+    VtMachine m;
+    VtDev d;
+    uint32_t got;
+    uint16_t v;
+    uint8_t *avail, *used;
+
+    vt_machine_init(&m);
+    VT_CHECK(vt_dev_setup(&m, &d, virtio_rng_create(),
+                          RNG_FEATURES | VIRTIO_BIT(VIRTIO_RING_F_EVENT_IDX)));
+    vt_queue_setup(&d, 0, 8);
+    vt_msix_enable(&d, 2);
+    vt_common_write(&d, VIRTIO_PCI_COMMON_Q_MSIX, 0, 2);
+    vt_driver_ok(&d);
+    avail = vt_ptr(&m, d.q[0].avail);
+    used = vt_ptr(&m, d.q[0].used);
+    v = 5;
+    memcpy(avail + 4 + 2 * 8, &v, 2);           /* used_event: interrupt after #6 */
+    rng_request(&d, 8, &got);
+    VT_CHECK(vt_msi_count(&m) == 1);            /* the first one always signals */
+    rng_request(&d, 8, &got);
+    VT_CHECK(vt_msi_count(&m) == 1);
+    memcpy(&v, used + 4 + 8 * 8, 2);            /* avail_event follows our progress */
+    VT_CHECK(v == 2);
+    v = 2;
+    memcpy(avail + 4 + 2 * 8, &v, 2);           /* interrupt when entry #3 is used */
+    rng_request(&d, 8, &got);
+    VT_CHECK(vt_msi_count(&m) == 2);
+    vt_machine_cleanup(&m);
+
+    /* without EVENT_IDX, VIRTQ_AVAIL_F_NO_INTERRUPT silences the queue */
+    vt_machine_init(&m);
+    VT_CHECK(vt_dev_setup(&m, &d, virtio_rng_create(), RNG_FEATURES));
+    vt_queue_setup(&d, 0, 8);
+    vt_msix_enable(&d, 2);
+    vt_common_write(&d, VIRTIO_PCI_COMMON_Q_MSIX, 0, 2);
+    vt_driver_ok(&d);
+    v = VIRTQ_AVAIL_F_NO_INTERRUPT;
+    memcpy(vt_ptr(&m, d.q[0].avail), &v, 2);
+    rng_request(&d, 8, &got);
+    VT_CHECK(vt_msi_count(&m) == 0);
+    v = 0;
+    memcpy(vt_ptr(&m, d.q[0].avail), &v, 2);
+    rng_request(&d, 8, &got);
+    VT_CHECK(vt_msi_count(&m) == 1);
+    vt_machine_cleanup(&m);
+}
+
 static void
 test_intx(void)
 {
@@ -477,6 +528,7 @@ main(void)
     test_capabilities();
     test_features();
     test_rng_msix();
+    test_event_idx();
     test_intx();
     test_hostile();
     test_hostile_setup();
