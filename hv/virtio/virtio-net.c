@@ -205,3 +205,17 @@ virtio_net_create(int tap_fd, const uint8_t mac[6])
     }
     return &net->vdev;
 }
+
+void
+virtio_net_set_link(VirtioDevice *vdev, bool up)
+{
+    VirtioNet *net = (VirtioNet *) vdev;
+
+    virtio_device_lock(vdev);
+    pci_set_word(net->config + 6, up ? VIRTIO_NET_S_LINK_UP : 0);
+    if (vdev->status & VIRTIO_STATUS_DRIVER_OK)
+        virtio_device_notify_config(vdev);
+    else
+        vdev->config_generation++;
+    virtio_device_unlock(vdev);
+}
