@@ -89,7 +89,7 @@ net_rx_one(VirtioNet *net, VirtQueue *vq, RxPumpWait *wait)
     r = readv(net->tap_fd, net->iov, (int) n);
     if (r <= 0) {
         virtqueue_unpop(vq);
-        *wait = r == 0 ? RX_PUMP_EOF : RX_PUMP_WAIT_INPUT;
+        *wait = rx_pump_read_result(r);
         return false;
     }
     if (!net->vnet_hdr)
