@@ -6,6 +6,7 @@
  */
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <pwd.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -486,6 +487,83 @@ test_smbios_tables(void)
 }
 
 static void
+test_cpu_map(void)
+{
+    g_autofree unsigned char *map = NULL;
+    g_autofree char *present = NULL;
+    unsigned int online = 0, i, bits = 0;
+    int n;
+
+    n = host_node_get_cpu_map(&map, &online);
+    g_assert_true(g_file_get_contents("/sys/devices/system/cpu/present",
+                                      &present, NULL, NULL));
+    /* "0-N" or "0": the last number plus one */
+    g_assert_cmpint(n, ==, atoi(strrchr(present, '-') ? strrchr(present, '-') + 1 :
+                                present) + 1);
+    g_assert_cmpuint(online, ==, sysconf(_SC_NPROCESSORS_ONLN));
+    for (i = 0; i < (unsigned int) n; i++) {
+        g_autofree char *p = g_strdup_printf("/sys/devices/system/cpu/cpu%u", i);
+
+        if (map[i / 8] & (1u << (i % 8))) {
+            bits++;
+            g_assert_true(g_file_test(p, G_FILE_TEST_IS_DIR));
+        }
+    }
+    g_assert_cmpuint(bits, ==, online);
+    g_assert_cmpint(host_node_get_cpu_map(NULL, NULL), ==, n);
+}
+
+static void
+test_free_pages(void)
+{
+    unsigned int sizes[] = { 4, 2048 };
+    unsigned int bad[] = { 8 };
+    unsigned long long counts1[] = { 0 };
+    guint64 counts[2] = { 0 };
+    g_autofree char *nr_path = NULL, *nr = NULL, *nr_after = NULL;
+    g_autofree char *free_path = NULL, *free_text = NULL;
+    gboolean numa = count_nodes() > 0;
+    guint64 free_kib;
+
+    nr_path = g_strdup(numa ?
+        "/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages" :
+        "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages");
+    if (!g_file_test(nr_path, G_FILE_TEST_EXISTS)) {
+        g_test_skip("no 2 MiB huge pages on this host");
+        return;
+    }
+    free_path = g_strdup(numa ?
+        "/sys/devices/system/node/node0/hugepages/hugepages-2048kB/free_hugepages" :
+        "/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages");
+    g_assert_cmpint(host_node_get_free_pages(2, sizes, 0, 1, counts), ==, 2);
+    free_kib = meminfo_kib(numa ? "/sys/devices/system/node/node0/meminfo" :
+                           "/proc/meminfo", "MemFree");
+    g_assert_cmpuint(ABS((gint64) counts[0] - (gint64) (free_kib / 4)), <, 16384);
+    g_assert_true(g_file_get_contents(free_path, &free_text, NULL, NULL));
+    g_assert_cmpuint(counts[1], ==, g_ascii_strtoull(free_text, NULL, 10));
+
+    g_assert_cmpint(host_node_get_free_pages(1, bad, 0, 1, counts), ==, -1);
+    g_assert_cmpint(error_get_last()->code, ==, VK_ERR_INVALID_ARG);
+    g_assert_cmpint(host_node_get_free_pages(1, sizes, 4096, 1, counts), ==, -1);
+    g_assert_cmpint(error_get_last()->code, ==, VK_ERR_INVALID_ARG);
+    error_reset();
+
+    /* exercise the write path without changing the host's pool */
+    g_assert_true(g_file_get_contents(nr_path, &nr, NULL, NULL));
+    counts1[0] = g_ascii_strtoull(nr, NULL, 10);
+    g_assert_cmpint(host_node_alloc_pages(1, &sizes[1], counts1, 0, 1,
+                                          HOST_ALLOC_PAGES_SET), ==, 1);
+    counts1[0] = 0;
+    g_assert_cmpint(host_node_alloc_pages(1, &sizes[1], counts1, 0, 1, 0), ==, 1);
+    g_assert_true(g_file_get_contents(nr_path, &nr_after, NULL, NULL));
+    g_assert_cmpstr(nr, ==, nr_after);
+    g_assert_cmpint(host_node_alloc_pages(1, sizes, counts1, 0, 1, 0), ==, -1);
+    error_reset();
+    g_assert_cmpint(host_node_alloc_pages(1, &sizes[1], counts1, 0, 1, 4), ==, -1);
+    error_reset();
+}
+
+static void
 test_hostname(void)
 {
     g_autofree char *name = host_get_hostname();
@@ -614,6 +692,8 @@ main(int argc, char **argv)
     g_test_add_func("/host/free-memory", test_free_memory);
     g_test_add_func("/host/sysinfo", test_sysinfo);
     g_test_add_func("/host/smbios", test_smbios_tables);
+    g_test_add_func("/host/cpu-map", test_cpu_map);
+    g_test_add_func("/host/free-pages", test_free_pages);
     g_test_add_func("/host/hostname", test_hostname);
     g_test_add_func("/host/max-vcpus", test_max_vcpus);
     g_test_add_func("/host/security-model", test_security_model);
