@@ -15,14 +15,14 @@ typedef struct {
     bool reserved[32];
 } PciBus;
 
-static void
+static int
 drive_address_for(DomainDiskDef *d)
 {
     int idx = domain_disk_name_index(d->dst);
     DomainDeviceAddress *a = &d->addr;
 
     if (idx < 0 || a->type != DOMAIN_ADDR_NONE)
-        return;
+        return 0;
     switch (d->bus) {
     case DOMAIN_DISK_BUS_IDE:
         a->controller = (unsigned) idx / 4;
@@ -41,16 +41,24 @@ drive_address_for(DomainDiskDef *d)
         a->unit = (unsigned) idx;
         break;
     default:
-        return;
+        return 0;
+    }
+    if (a->controller > 255 || a->unit > 255) {
+        dom_error(VK_ERR_CONFIG_UNSUPPORTED,
+                  _("disk target '%1$s' is beyond what the controllers can address"), d->dst);
+        return -1;
     }
     a->type = DOMAIN_ADDR_DRIVE;
+    return 0;
 }
 
 int
 domain_address_assign_drives(DomainDef *def)
 {
-    for (guint i = 0; i < def->disks->len; i++)
-        drive_address_for(g_ptr_array_index(def->disks, i));
+    for (guint i = 0; i < def->disks->len; i++) {
+        if (drive_address_for(g_ptr_array_index(def->disks, i)) < 0)
+            return -1;
+    }
     return 0;
 }
 

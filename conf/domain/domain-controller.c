@@ -362,3 +362,44 @@ domain_controllers_add_default(DomainDef *def)
         controller_maybe_add(def, DOMAIN_CONTROLLER_VIRTIO_SERIAL, 0, NULL);
     return 0;
 }
+
+/* The QEMU device names libvirt reports in <model name=...>. */
+static const struct {
+    const char *model;
+    const char *name;
+} pci_model_names[] = {
+    { "pci-bridge", "pci-bridge" },
+    { "dmi-to-pci-bridge", "i82801b11-bridge" },
+    { "pcie-root-port", "pcie-root-port" },
+    { "pcie-switch-upstream-port", "x3130-upstream" },
+    { "pcie-switch-downstream-port", "xio3130-downstream" },
+    { "pci-expander-bus", "pxb" },
+    { "pcie-expander-bus", "pxb-pcie" },
+    { "pcie-to-pci-bridge", "pcie-pci-bridge" },
+};
+
+/* After address assignment: PCI controller model names, chassis and
+ * port numbers as libvirt fills them. */
+void
+domain_controllers_finish(DomainDef *def)
+{
+    for (guint i = 0; i < def->controllers->len; i++) {
+        DomainControllerDef *c = g_ptr_array_index(def->controllers, i);
+
+        if (c->type != DOMAIN_CONTROLLER_PCI || !c->model)
+            continue;
+        for (size_t k = 0; k < G_N_ELEMENTS(pci_model_names); k++) {
+            if (!c->target_model_name && strcmp(c->model, pci_model_names[k].model) == 0)
+                c->target_model_name = g_strdup(pci_model_names[k].name);
+        }
+        if (strcmp(c->model, "pci-bridge") == 0 && c->target_index < 0)
+            c->target_index = c->idx;
+        if (strcmp(c->model, "pcie-root-port") == 0 ||
+            strcmp(c->model, "pcie-switch-downstream-port") == 0) {
+            if (c->target_chassis < 0)
+                c->target_chassis = c->idx;
+            if (c->target_port < 0 && c->addr.type == DOMAIN_ADDR_PCI)
+                c->target_port = (int) (c->addr.slot << 3 | c->addr.function);
+        }
+    }
+}

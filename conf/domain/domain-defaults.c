@@ -43,6 +43,10 @@ defaults_os(DomainDef *def)
         os->boot_devs[os->nboot_devs++] = DOMAIN_BOOT_HD;
     if (!def->emulator)
         def->emulator = g_strdup(domain_default_emulator());
+    if (!def->clock)
+        def->clock = xmlNewNode(NULL, (const xmlChar *) "clock");
+    if (!xmlHasProp(def->clock, (const xmlChar *) "offset"))
+        dom_set(def->clock, "offset", "utc");
     if (def->genid_requested && !def->genid) {
         unsigned char g[DOMAIN_UUID_BUFLEN];
 
@@ -324,5 +328,8 @@ domain_defaults_apply(DomainDef *def, unsigned int flags)
     defaults_memballoon(def);
     if (domain_controllers_add_default(def) < 0)
         return -1;
-    return domain_address_assign(def);
+    if (domain_address_assign(def) < 0)
+        return -1;
+    domain_controllers_finish(def);
+    return 0;
 }

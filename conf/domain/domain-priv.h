@@ -160,6 +160,7 @@ bool domain_def_is_q35(const DomainDef *def);
 bool domain_def_has_device_boot(const DomainDef *def);
 int domain_disk_name_index(const char *dst);
 int domain_controllers_add_default(DomainDef *def);
+void domain_controllers_finish(DomainDef *def);
 DomainControllerDef *domain_controller_new(DomainControllerType type, int idx,
                                            const char *model);
 DomainControllerDef *domain_def_find_controller(const DomainDef *def,
