@@ -329,8 +329,12 @@ pci_assign_typed(PciBus *b, DomainDef *def)
 static void
 pci_mark_all(PciBus *b, const DomainDef *def)
 {
-    GPtrArray *lists[] = { def->disks, def->nets, def->rngs };
-
+    for (guint i = 0; i < def->disks->len; i++)
+        pci_mark(b, &((DomainDiskDef *) g_ptr_array_index(def->disks, i))->addr);
+    for (guint i = 0; i < def->nets->len; i++)
+        pci_mark(b, &((DomainNetDef *) g_ptr_array_index(def->nets, i))->addr);
+    for (guint i = 0; i < def->rngs->len; i++)
+        pci_mark(b, &((DomainRngDef *) g_ptr_array_index(def->rngs, i))->addr);
     for (guint i = 0; i < def->controllers->len; i++)
         pci_mark(b, &((DomainControllerDef *) g_ptr_array_index(def->controllers, i))->addr);
     for (guint i = 0; i < def->generic->len; i++)
@@ -339,18 +343,6 @@ pci_mark_all(PciBus *b, const DomainDef *def)
         pci_mark(b, &((DomainChrDef *) g_ptr_array_index(def->serials, i))->addr);
     if (def->memballoon)
         pci_mark(b, &def->memballoon->addr);
-    for (size_t l = 0; l < G_N_ELEMENTS(lists); l++) {
-        for (guint i = 0; i < lists[l]->len; i++) {
-            /* every typed device starts with its own fields; use the
-             * accessor per type rather than assuming a layout */
-            if (lists[l] == def->disks)
-                pci_mark(b, &((DomainDiskDef *) g_ptr_array_index(lists[l], i))->addr);
-            else if (lists[l] == def->nets)
-                pci_mark(b, &((DomainNetDef *) g_ptr_array_index(lists[l], i))->addr);
-            else
-                pci_mark(b, &((DomainRngDef *) g_ptr_array_index(lists[l], i))->addr);
-        }
-    }
 }
 
 int
