@@ -129,6 +129,7 @@ const char *domain_graphics_grammar(DomainGenericKind kind);
 const char *domain_misc_grammar(DomainGenericKind kind);
 bool domain_generic_wants_pci(const DomainGenericDev *dev);
 void domain_graphics_defaults(DomainGenericDev *dev, bool first_video);
+void domain_misc_defaults(DomainGenericDev *dev);
 void domain_generic_free(DomainGenericDev *dev);
 
 DomainRngDef *domain_rng_parse(xmlNode *node);
