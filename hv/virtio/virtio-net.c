@@ -215,7 +215,7 @@ virtio_net_create(int tap_fd, const uint8_t mac[6])
                        VIRTIO_BIT(VIRTIO_NET_F_MAC) | VIRTIO_BIT(VIRTIO_NET_F_STATUS),
                        2, NET_QUEUE_SIZE, VIRTIO_NET_CONFIG_SIZE);
     if (net_probe_tap(net) < 0 ||
-        rx_pump_start(&net->rx, &net->vdev, tap_fd, net_rx_drain, "virtio-net-rx") < 0) {
+        rx_pump_start(&net->rx, &net->vdev, tap_fd, -1, net_rx_drain, "virtio-net-rx") < 0) {
         net_destroy(&net->vdev);
         return NULL;
     }
