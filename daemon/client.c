@@ -16,6 +16,9 @@
 #define CLIENT_READS_PER_WAKEUP 16
 /* Stop reading calls from a client whose unread replies exceed this. */
 #define CLIENT_TX_BACKLOG_MAX (8 * 1024 * 1024)
+/* A client that lets more than this pile up unread (events, stream data)
+ * is disconnected rather than allowed to exhaust the daemon's memory. */
+#define CLIENT_TX_HARD_MAX (64 * 1024 * 1024)
 /* Receive buffers grow by at most this much per read. */
 #define CLIENT_RX_STEP (256 * 1024)
 
@@ -260,6 +263,14 @@ client_send(Client *client, Message *msg)
         message_free(msg);
         return;
     }
+    if (client->tx_bytes + msg->buf->len > CLIENT_TX_HARD_MAX) {
+        log_warning("client %" G_GUINT64_FORMAT ": %" G_GSIZE_FORMAT
+                    " bytes unread, disconnecting", client->id, client->tx_bytes);
+        client_close_locked(client);
+        g_mutex_unlock(&client->lock);
+        message_free(msg);
+        return;
+    }
     was_empty = g_queue_is_empty(&client->txq);
     g_queue_push_tail(&client->txq, msg);
     client->tx_bytes += msg->buf->len;
@@ -435,12 +446,17 @@ client_read_packet(Client *client)
             n = recv(client->fd, client->lenbuf + client->lenhave,
                      PACKET_LEN_SIZE - client->lenhave, MSG_DONTWAIT);
         } else {
-            size_t want = MIN(client->rx_len, client->rxhave + CLIENT_RX_STEP);
+            size_t want;
 
             if (client->rxhave == client->rx_len)
                 return 1;
+            /* Geometric growth bounded by twice what actually arrived. */
+            want = MIN(client->rx_len, client->rxhave + CLIENT_RX_STEP);
             if (client->rx->buf->len < want)
-                g_byte_array_set_size(client->rx->buf, (guint) want);
+                g_byte_array_set_size(client->rx->buf,
+                                      (guint) MIN(client->rx_len,
+                                                  MAX(want, (size_t) client->rx->buf->len * 2)));
+            want = client->rx->buf->len;
             n = recv(client->fd, client->rx->buf->data + client->rxhave,
                      want - client->rxhave, MSG_DONTWAIT);
         }
