@@ -28,6 +28,7 @@
 
 #include "hv/core/guest-memory.h"
 #include "hv/core/io-bus.h"
+#include "hv/core/layout.h"
 #include "hv/pci/state.h"
 
 #define PCI_CONFIG_SPACE_SIZE       256
@@ -75,9 +76,9 @@
 #define PCI_MSIX_MAX_VECTORS    2048
 #define PCI_MSIX_VECTOR_MASKED  0x1
 
-/* GSIs of INTA..INTD at slot 0 (swizzled by slot); the machine's _PRT must
- * match, see pci_bus_intx_gsi(). */
-#define PCI_INTX_GSI_BASE       16
+/* GSIs of INTA..INTD at slot 0 (swizzled by slot); the DSDT's _PRT uses the
+ * same rule, see pci_bus_intx_gsi(). */
+#define PCI_INTX_GSI_BASE       LAYOUT_IRQ_PCI_BASE
 
 /*
  * Interrupt delivery, provided by the machine.  signal_msi injects one MSI
