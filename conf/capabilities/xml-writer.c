@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <stdarg.h>
+#include <string.h>
 
 #include <libxml/xmlwriter.h>
 
@@ -64,12 +65,56 @@ xml_writer_end(XmlWriter *w)
         xml_writer_check(w, xmlTextWriterEndElement(w->tw));
 }
 
+/*
+ * @text as XML 1.0 can carry it: invalid UTF-8 and characters XML forbids
+ * even as references (C0 controls but tab/LF/CR, U+FFFE/U+FFFF) become '?'.
+ * NULL when @text needs no change.
+ */
+static char *
+xml_writer_sanitize(const char *text)
+{
+    const char *p = text;
+    GString *out = NULL;
+
+    while (*p) {
+        gunichar c = g_utf8_get_char_validated(p, -1);
+        gboolean bad = c == (gunichar) -1 || c == (gunichar) -2 ||
+                       (c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+                       c == 0xFFFE || c == 0xFFFF;
+        const char *next = bad && (c == (gunichar) -1 || c == (gunichar) -2) ?
+                           p + 1 : g_utf8_next_char(p);
+
+        if (bad && !out)
+            out = g_string_new_len(text, p - text);
+        if (out) {
+            if (bad)
+                g_string_append_c(out, '?');
+            else
+                g_string_append_len(out, p, next - p);
+        }
+        p = next;
+    }
+    return out ? g_string_free(out, FALSE) : NULL;
+}
+
 void
 xml_writer_attr(XmlWriter *w, const char *name, const char *value)
 {
-    if (!w->failed && value)
-        xml_writer_check(w, xmlTextWriterWriteAttribute(w->tw, BAD_CAST name,
-                                                        BAD_CAST value));
+    /* libxml2 escapes '"' but never '\'': such values need double quotes */
+    g_autofree char *clean = value ? xml_writer_sanitize(value) : NULL;
+    gboolean apos;
+
+    if (w->failed || !value)
+        return;
+    if (clean)
+        value = clean;
+    apos = strchr(value, '\'') != NULL;
+    if (apos)
+        xml_writer_check(w, xmlTextWriterSetQuoteChar(w->tw, '"'));
+    xml_writer_check(w, xmlTextWriterWriteAttribute(w->tw, BAD_CAST name,
+                                                    BAD_CAST value));
+    if (apos)
+        xml_writer_check(w, xmlTextWriterSetQuoteChar(w->tw, '\''));
 }
 
 void
@@ -93,8 +138,13 @@ xml_writer_attr_uint(XmlWriter *w, const char *name, unsigned long long v)
 void
 xml_writer_text(XmlWriter *w, const char *text)
 {
-    if (!w->failed && text)
-        xml_writer_check(w, xmlTextWriterWriteString(w->tw, BAD_CAST text));
+    g_autofree char *clean = NULL;
+
+    if (w->failed || !text)
+        return;
+    clean = xml_writer_sanitize(text);
+    xml_writer_check(w, xmlTextWriterWriteString(w->tw,
+                                                 BAD_CAST (clean ? clean : text)));
 }
 
 void

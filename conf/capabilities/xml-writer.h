@@ -2,7 +2,8 @@
 /*
  * A thin layer over libxml2's xmlTextWriter for the formatters of
  * conf/capabilities: every text and attribute value is escaped by libxml2,
- * so host-provided strings can never break the document.  Errors are
+ * so host-provided strings can never break the document; characters XML 1.0
+ * cannot carry at all (C0 controls, invalid UTF-8) are written as '?'.  Errors are
  * sticky: after the first failure every call is a no-op and
  * xml_writer_finish() reports it.
  */

@@ -381,7 +381,9 @@ parse_common_child(xmlNode *c, InterfaceDef *def, IfacePlace place, bool *handle
         def->has_mac = true;
         return 0;
     }
-    if (node_is(c, "link") && !def->link_state && !def->link_speed) {
+    /* interface.rng has no <link> for bridges */
+    if (node_is(c, "link") && def->type != INTERFACE_TYPE_BRIDGE &&
+        !def->link_state && !def->link_speed) {
         if (xml_strict_check_attrs(c, DOM, ATTRS("state", "speed")) < 0 ||
             xml_strict_check_empty(c, DOM) < 0 ||
             xml_strict_uint(c, "speed", UINT32_MAX, DOM, &def->link_speed, NULL) < 0)
@@ -533,6 +535,8 @@ interface_def_parse_string(const char *xml, unsigned flags)
     xmlNode *root;
 
     if (!doc)
+        return NULL;
+    if ((flags & INTERFACE_PARSE_VALIDATE) && xml_validate_schema(doc, "interface.rng", DOM) < 0)
         return NULL;
     root = xmlDocGetRootElement(doc);
     if (!node_is(root, "interface")) {

@@ -140,11 +140,17 @@ typedef enum {
     NETWORK_FORMAT_INACTIVE = 1 << 0,   /* drop live-only data (connections) */
 } NetworkFormatFlags;
 
+/* Flags of network_def_parse_string; the bit equals VIR_NETWORK_DEFINE_VALIDATE. */
+typedef enum {
+    NETWORK_PARSE_VALIDATE = 1 << 0,   /* also check against network.rng */
+} NetworkParseFlags;
+
 /*
  * Parses and validates network XML.  Returns a new definition or NULL with
  * the error reported (VK_FROM_NETWORK): XML_ERROR for malformed documents,
  * bad values and inconsistencies, CONFIG_UNSUPPORTED for unknown
- * elements/attributes and features we do not implement.  @flags: unused.
+ * elements/attributes and features we do not implement, XML_INVALID_SCHEMA
+ * when NETWORK_PARSE_VALIDATE is given and the document breaks network.rng.
  */
 NetworkDef *network_def_parse_string(const char *xml, unsigned flags);
 
@@ -165,18 +171,44 @@ int network_def_validate(const NetworkDef *def);
 /* True if any <ip> subnet of @a overlaps any <ip> subnet of @b. */
 bool network_def_ip_ranges_overlap(const NetworkDef *a, const NetworkDef *b);
 
+/* NETWORK_UPDATE commands, numbered as virNetworkUpdateCommand. */
+typedef enum {
+    NETWORK_UPDATE_COMMAND_MODIFY = 1,
+    NETWORK_UPDATE_COMMAND_DELETE = 2,
+    NETWORK_UPDATE_COMMAND_ADD_LAST = 3,
+    NETWORK_UPDATE_COMMAND_ADD_FIRST = 4,
+} NetworkUpdateCommand;
+
 /*
- * NETWORK_UPDATE of section ip-dhcp-host (libvirt semantics): @host_xml is
- * one <host/> element.  add: fails (OPERATION_INVALID) if an existing host
- * matches on mac, name or ip, else appends it (prepends when @flags has
- * NETWORK_UPDATE_ADD_FIRST).  !add: removes the first host whose given
- * attributes all match, failing if none does.  The <ip> used is the first
- * one with dhcp ranges or hosts, else the first IPv4, else the first IPv6.
+ * NETWORK_UPDATE of section ip-dhcp-host with libvirt's semantics.
+ * @xml is one <host/>; @parent_index picks the <ip> (counting all <ip>
+ * elements), or -1: the first <ip> with dhcp ranges or hosts, else the
+ * first IPv4, else the first IPv6.
+ *   ADD_FIRST/ADD_LAST: fails if an existing host matches on mac, name or
+ *     ip ("there is an existing dhcp host entry..."), or another <ip> of
+ *     the family already has dhcp.
+ *   MODIFY: replaces the first host matching on mac, ip or name.
+ *   DELETE: removes the first host all of whose given attributes match
+ *     (mac, name, ip; id for IPv6); ip may be omitted.
+ * Errors: OPERATION_INVALID (VK_FROM_NETWORK) for no match / conflicts /
+ * no <ip>, XML_ERROR for a bad <host>.  @def is unchanged on failure.
  */
-#define NETWORK_UPDATE_ADD_FIRST (1u << 0)
-int network_def_update_dhcp_host_full(NetworkDef *def, const char *host_xml,
-                                      bool add, unsigned flags);
+int network_def_update_dhcp_host_cmd(NetworkDef *def, NetworkUpdateCommand cmd,
+                                     int parent_index, const char *xml);
+
+/* add: ADD_LAST, !add: DELETE, parent_index -1. */
 int network_def_update_dhcp_host(NetworkDef *def, const char *host_xml, bool add);
+
+/*
+ * NETWORK_UPDATE of section ip-dhcp-range: @xml is one <range/>.  ADD_*
+ * fails on an identical or overlapping range or one outside the subnet,
+ * DELETE needs an identical range, MODIFY is OPERATION_UNSUPPORTED.
+ */
+int network_def_update_dhcp_range_cmd(NetworkDef *def, NetworkUpdateCommand cmd,
+                                      int parent_index, const char *xml);
+
+/* A deep copy (format + parse); NULL with the error reported. */
+NetworkDef *network_def_copy(const NetworkDef *def);
 
 /* Defaults libvirt fills in. */
 

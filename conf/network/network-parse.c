@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "conf/network/network-conf.h"
+#include "conf/network/network-priv.h"
 #include "conf/xml-util.h"
 #include "util/error.h"
 #include "util/i18n.h"
@@ -87,15 +88,33 @@ parse_lease_child(xmlNode *node, NetworkLease *lease)
     return err;
 }
 
+int
+network_dhcp_range_parse(xmlNode *node, NetworkDhcpRange *r)
+{
+    memset(r, 0, sizeof(*r));
+    if (!node_is(node, "range")) {
+        error_report(DOM, VK_ERR_XML_ERROR, _("expected <range> element, got <%s>"),
+                     (const char *) node->name);
+        return -1;
+    }
+    if (xml_strict_check_attrs(node, DOM, ATTRS("start", "end")) < 0 ||
+        parse_addr_attr(node, "start", true, &r->start) < 0 ||
+        parse_addr_attr(node, "end", true, &r->end) < 0 ||
+        parse_lease_child(node, &r->lease) < 0)
+        return -1;
+    if (r->start.family != r->end.family) {
+        error_report(DOM, VK_ERR_XML_ERROR, _("range start and end are of different families"));
+        return -1;
+    }
+    return 0;
+}
+
 static int
 parse_range(xmlNode *node, NetworkIPDef *ip)
 {
-    NetworkDhcpRange r = { 0 };
+    NetworkDhcpRange r;
 
-    if (xml_strict_check_attrs(node, DOM, ATTRS("start", "end")) < 0 ||
-        parse_addr_attr(node, "start", true, &r.start) < 0 ||
-        parse_addr_attr(node, "end", true, &r.end) < 0 ||
-        parse_lease_child(node, &r.lease) < 0)
+    if (network_dhcp_range_parse(node, &r) < 0)
         return -1;
     g_array_append_val(ip->ranges, r);
     return 0;
@@ -847,6 +866,8 @@ network_def_parse_string(const char *xml, unsigned flags)
     g_autoptr(xmlDoc) doc = xml_parse_string(xml, "network", DOM);
 
     if (!doc)
+        return NULL;
+    if ((flags & NETWORK_PARSE_VALIDATE) && xml_validate_schema(doc, "network.rng", DOM) < 0)
         return NULL;
     return network_def_parse_node(xmlDocGetRootElement(doc));
 }

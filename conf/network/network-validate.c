@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "conf/network/network-conf.h"
+#include "conf/network/network-priv.h"
 #include "conf/xml-util.h"
 #include "util/error.h"
 #include "util/i18n.h"
@@ -61,22 +62,22 @@ addr_str(const NetAddr *a)
     return s ? s : g_strdup("?");
 }
 
-static bool
-addr_in_ip(const NetAddr *a, const NetworkIPDef *ip)
+bool
+network_addr_in_ip(const NetAddr *a, const NetworkIPDef *ip)
 {
     return a->family == ip->family && net_addr_same_subnet(a, &ip->address, ip->prefix);
 }
 
 /* The range must lie inside the subnet, excluding its network/broadcast address. */
-static int
-check_range(const NetworkDef *def, const NetworkIPDef *ip, const NetworkDhcpRange *r)
+int
+network_dhcp_range_check(const NetworkDef *def, const NetworkIPDef *ip, const NetworkDhcpRange *r)
 {
     g_autofree char *s = addr_str(&r->start);
     g_autofree char *e = addr_str(&r->end);
     g_autofree char *a = addr_str(&ip->address);
     NetAddr net, bcast;
 
-    if (!addr_in_ip(&r->start, ip) || !addr_in_ip(&r->end, ip)) {
+    if (!network_addr_in_ip(&r->start, ip) || !network_addr_in_ip(&r->end, ip)) {
         error_report(DOM, VK_ERR_XML_ERROR,
                      _("range %1$s - %2$s is not entirely within network %3$s/%4$d of '%5$s'"),
                      s, e, a, ip->prefix, def->name);
@@ -100,8 +101,8 @@ check_range(const NetworkDef *def, const NetworkIPDef *ip, const NetworkDhcpRang
     return 0;
 }
 
-static bool
-ranges_overlap(const NetworkDhcpRange *a, const NetworkDhcpRange *b)
+bool
+network_dhcp_ranges_overlap(const NetworkDhcpRange *a, const NetworkDhcpRange *b)
 {
     return net_addr_cmp(&a->start, &b->end) <= 0 && net_addr_cmp(&b->start, &a->end) <= 0;
 }
@@ -112,12 +113,12 @@ check_ranges(const NetworkDef *def, const NetworkIPDef *ip)
     for (guint i = 0; i < ip->ranges->len; i++) {
         const NetworkDhcpRange *r = &g_array_index(ip->ranges, NetworkDhcpRange, i);
 
-        if (check_range(def, ip, r) < 0)
+        if (network_dhcp_range_check(def, ip, r) < 0)
             return -1;
         for (guint j = 0; j < i; j++) {
             const NetworkDhcpRange *o = &g_array_index(ip->ranges, NetworkDhcpRange, j);
 
-            if (ranges_overlap(r, o)) {
+            if (network_dhcp_ranges_overlap(r, o)) {
                 g_autofree char *s = addr_str(&r->start);
                 g_autofree char *e = addr_str(&r->end);
 
@@ -131,8 +132,8 @@ check_ranges(const NetworkDef *def, const NetworkIPDef *ip)
     return 0;
 }
 
-static bool
-hosts_clash(const NetworkDhcpHost *a, const NetworkDhcpHost *b, const char **what)
+bool
+network_dhcp_hosts_clash(const NetworkDhcpHost *a, const NetworkDhcpHost *b, const char **what)
 {
     if (a->has_mac && b->has_mac && memcmp(a->mac, b->mac, 6) == 0) {
         *what = "mac";
@@ -160,7 +161,7 @@ check_hosts(const NetworkDef *def, const NetworkIPDef *ip)
         const NetworkDhcpHost *h = ip->hosts->pdata[i];
         g_autofree char *hs = addr_str(&h->ip);
 
-        if (!addr_in_ip(&h->ip, ip)) {
+        if (!network_addr_in_ip(&h->ip, ip)) {
             error_report(DOM, VK_ERR_XML_ERROR,
                          _("static host address %1$s is not within the subnet of network '%2$s'"),
                          hs, def->name);
@@ -169,7 +170,7 @@ check_hosts(const NetworkDef *def, const NetworkIPDef *ip)
         for (guint j = 0; j < i; j++) {
             const char *what = NULL;
 
-            if (hosts_clash(h, ip->hosts->pdata[j], &what)) {
+            if (network_dhcp_hosts_clash(h, ip->hosts->pdata[j], &what)) {
                 error_report(DOM, VK_ERR_XML_ERROR,
                              _("duplicate static host %1$s (same %2$s as another host) in network '%3$s'"),
                              h->name ? h->name : hs, what, def->name);
@@ -315,122 +316,6 @@ network_def_ip_ranges_overlap(const NetworkDef *a, const NetworkDef *b)
         }
     }
     return false;
-}
-
-static NetworkIPDef *
-update_target_ip(NetworkDef *def)
-{
-    for (guint i = 0; i < def->ips->len; i++) {
-        NetworkIPDef *ip = def->ips->pdata[i];
-
-        if (ip->ranges->len || ip->hosts->len)
-            return ip;
-    }
-    for (int fam = 0; fam < 2; fam++) {
-        for (guint i = 0; i < def->ips->len; i++) {
-            NetworkIPDef *ip = def->ips->pdata[i];
-
-            if (ip->family == (fam == 0 ? AF_INET : AF_INET6))
-                return ip;
-        }
-    }
-    return NULL;
-}
-
-static char *
-host_describe(const NetworkDhcpHost *h)
-{
-    char mac[18] = "";
-    g_autofree char *ip = net_addr_is_set(&h->ip) ? net_addr_format(&h->ip) : g_strdup("");
-
-    if (h->has_mac)
-        xml_mac_format(h->mac, mac);
-    return g_strdup_printf("<host mac='%s' name='%s' ip='%s'/>", mac,
-                           h->name ? h->name : "", ip);
-}
-
-static bool
-host_matches_all(const NetworkDhcpHost *want, const NetworkDhcpHost *h)
-{
-    return (!want->has_mac || !h->has_mac || memcmp(want->mac, h->mac, 6) == 0) &&
-           (!want->name || g_strcmp0(want->name, h->name) == 0) &&
-           (!want->id || g_strcmp0(want->id, h->id) == 0) &&
-           (!net_addr_is_set(&want->ip) || net_addr_equal(&want->ip, &h->ip));
-}
-
-static int
-update_add_host(NetworkDef *def, NetworkIPDef *ip, NetworkDhcpHost *host, unsigned flags)
-{
-    const char *what = NULL;
-
-    for (guint i = 0; i < ip->hosts->len; i++) {
-        if (hosts_clash(host, ip->hosts->pdata[i], &what)) {
-            g_autofree char *d = host_describe(ip->hosts->pdata[i]);
-
-            error_report(DOM, VK_ERR_OPERATION_INVALID,
-                         _("there is an existing dhcp host entry in network '%1$s' that matches \"%2$s\""),
-                         def->name, d);
-            return -1;
-        }
-    }
-    if (!addr_in_ip(&host->ip, ip)) {
-        g_autofree char *hs = addr_str(&host->ip);
-
-        error_report(DOM, VK_ERR_OPERATION_INVALID,
-                     _("static host address %1$s is not within the subnet of network '%2$s'"),
-                     hs, def->name);
-        return -1;
-    }
-    ip->has_dhcp = true;
-    if (flags & NETWORK_UPDATE_ADD_FIRST)
-        g_ptr_array_insert(ip->hosts, 0, host);
-    else
-        g_ptr_array_add(ip->hosts, host);
-    return 0;
-}
-
-int
-network_def_update_dhcp_host_full(NetworkDef *def, const char *host_xml,
-                                  bool add, unsigned flags)
-{
-    g_autoptr(xmlDoc) doc = xml_parse_string(host_xml, "dhcp host", DOM);
-    NetworkIPDef *ip = update_target_ip(def);
-    NetworkDhcpHost *host = NULL;
-
-    if (!doc)
-        return -1;
-    if (!ip) {
-        error_report(DOM, VK_ERR_OPERATION_INVALID,
-                     _("couldn't update dhcp host entry - no <ip> element found in network '%s'"),
-                     def->name);
-        return -1;
-    }
-    if (network_dhcp_host_parse(xmlDocGetRootElement(doc), ip, !add, &host) < 0)
-        return -1;
-    if (add) {
-        if (update_add_host(def, ip, host, flags) < 0) {
-            network_dhcp_host_free(host);
-            return -1;
-        }
-        return 0;
-    }
-    for (guint i = 0; i < ip->hosts->len; i++) {
-        if (host_matches_all(host, ip->hosts->pdata[i])) {
-            g_ptr_array_remove_index(ip->hosts, i);
-            network_dhcp_host_free(host);
-            return 0;
-        }
-    }
-    network_dhcp_host_free(host);
-    error_report(DOM, VK_ERR_OPERATION_INVALID,
-                 _("couldn't locate a matching dhcp host entry in network '%s'"), def->name);
-    return -1;
-}
-
-int
-network_def_update_dhcp_host(NetworkDef *def, const char *host_xml, bool add)
-{
-    return network_def_update_dhcp_host_full(def, host_xml, add, 0);
 }
 
 char *

@@ -14,12 +14,14 @@
 #include "conf/capabilities/capabilities-conf.h"
 #include "driver/host/host.h"
 #include "driver/host/host-priv.h"
+#include "security/manager.h"
 #include "util/error.h"
 #include "util/i18n.h"
 
 /* Key that turns /etc/machine-id into our host UUID without revealing it. */
 #define HOST_UUID_APP_KEY "virtkvm host uuid 7f1c2b9e"
 
+static SecurityManager *host_secmgr;
 static GMutex vmm_user_lock;
 static char *vmm_user;
 static char *vmm_group;
@@ -155,9 +157,22 @@ host_get_max_vcpus(const char *type)
     return host_kvm_max_vcpus();
 }
 
+void
+host_set_security_manager(SecurityManager *mgr)
+{
+    g_atomic_pointer_set(&host_secmgr, mgr);
+}
+
 int
 host_node_get_security_model(char **model, char **doi)
 {
+    SecurityManager *mgr = g_atomic_pointer_get(&host_secmgr);
+
+    if (mgr) {
+        *model = g_strdup(security_manager_get_model(mgr));
+        *doi = g_strdup(security_manager_get_doi(mgr));
+        return 0;
+    }
     if (is_selinux_enabled() > 0)
         *model = g_strdup("selinux");
     else
@@ -167,10 +182,34 @@ host_node_get_security_model(char **model, char **doi)
 }
 
 static void
+host_caps_add_manager_secmodels(Caps *caps, SecurityManager *mgr)
+{
+    const char *const *models = security_manager_get_models(mgr);
+
+    for (; *models; models++) {
+        CapsSecModel *sm = caps_secmodel_new(*models,
+            security_manager_get_model_doi(mgr, *models));
+        g_autofree char *base =
+            security_manager_get_base_label(mgr, *models, "kvm");
+
+        if (base)
+            caps_secmodel_add_baselabel(sm, "kvm", base);
+        g_ptr_array_add(caps->secmodels, sm);
+    }
+}
+
+static void
 host_caps_add_secmodels(Caps *caps)
 {
-    g_autofree char *dac_label = host_vmm_dac_label();
+    SecurityManager *mgr = g_atomic_pointer_get(&host_secmgr);
+    g_autofree char *dac_label = NULL;
     CapsSecModel *sm;
+
+    if (mgr) {
+        host_caps_add_manager_secmodels(caps, mgr);
+        return;
+    }
+    dac_label = host_vmm_dac_label();
 
     if (is_selinux_enabled() > 0) {
         sm = caps_secmodel_new("selinux", "0");
@@ -197,8 +236,9 @@ host_caps_add_guest(Caps *caps, unsigned int max_vcpus)
     /* our machine always has ACPI tables and an IOAPIC/LAPIC */
     caps_guest_add_feature(g, "acpi", TRUE, TRUE, TRUE);
     caps_guest_add_feature(g, "apic", TRUE, FALSE, TRUE);
+    /* <cpu> modes are honoured; no <deviceboot/>: without firmware the
+     * VMM boots a kernel directly, never from a device */
     caps_guest_add_feature(g, "cpuselection", FALSE, FALSE, FALSE);
-    caps_guest_add_feature(g, "deviceboot", FALSE, FALSE, FALSE);
     g_ptr_array_add(caps->guests, g);
 }
 

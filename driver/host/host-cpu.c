@@ -531,16 +531,6 @@ host_node_get_info(HostNodeInfo *info)
     return 0;
 }
 
-static void
-stats_add(GArray *stats, const char *field, guint64 value)
-{
-    HostNodeStat st = { 0 };
-
-    g_strlcpy(st.field, field, sizeof(st.field));
-    st.value = value;
-    g_array_append_val(stats, st);
-}
-
 int
 host_node_get_cpu_stats(int cpu, GArray **stats)
 {
@@ -575,10 +565,10 @@ host_node_get_cpu_stats(int cpu, GArray **stats)
             continue;
         *stats = g_array_new(FALSE, TRUE, sizeof(HostNodeStat));
         /* user = user+nice; kernel = system+irq+softirq (as libvirt) */
-        stats_add(*stats, "kernel", (v[2] + v[5] + v[6]) * tick_ns);
-        stats_add(*stats, "user", (v[0] + v[1]) * tick_ns);
-        stats_add(*stats, "idle", v[3] * tick_ns);
-        stats_add(*stats, "iowait", v[4] * tick_ns);
+        host_stats_add(*stats, "kernel", (v[2] + v[5] + v[6]) * tick_ns);
+        host_stats_add(*stats, "user", (v[0] + v[1]) * tick_ns);
+        host_stats_add(*stats, "idle", v[3] * tick_ns);
+        host_stats_add(*stats, "iowait", v[4] * tick_ns);
         return 0;
     }
     error_report(VK_FROM_CAPABILITIES, VK_ERR_INVALID_ARG,

@@ -212,8 +212,8 @@ host_memory_fill_cells(Caps *caps)
     return 0;
 }
 
-static void
-stats_add(GArray *stats, const char *field, guint64 value)
+void
+host_stats_add(GArray *stats, const char *field, guint64 value)
 {
     HostNodeStat st = { 0 };
 
@@ -264,7 +264,7 @@ host_node_get_memory_stats(int cell, GArray **stats)
         unsigned long long kib;
 
         if (host_meminfo_lookup(path, fields[i].key, &kib) == 0)
-            stats_add(out, fields[i].field, kib);
+            host_stats_add(out, fields[i].field, kib);
     }
     if (out->len == 0) {
         error_report(VK_FROM_CAPABILITIES, VK_ERR_INTERNAL_ERROR,

@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "conf/capabilities/capabilities-conf.h"
+#include "conf/capabilities/sysinfo-conf.h"
 
 /* What /proc/cpuinfo says about the first processor and the flag list. */
 typedef struct {
@@ -56,8 +57,20 @@ int host_memory_fill_cells(Caps *caps);
 int host_meminfo_lookup(const char *path, const char *key,
                         unsigned long long *kib);
 
-/* Sysinfo XML from DMI attributes in @dir (tests pass a fake directory). */
-char *host_sysinfo_format_from(const char *dir);
+/*
+ * Sysinfo XML from DMI attributes in @dir and the raw SMBIOS table at
+ * @table (may be NULL or unreadable); tests pass fake ones.
+ */
+char *host_sysinfo_format_from(const char *dir, const char *table);
+
+/*
+ * Adds "processor" and "memory_device" sections for SMBIOS structures of
+ * type 4 and 17 found in @data; returns the structures walked.
+ */
+guint host_smbios_parse(const guint8 *data, gsize len, Sysinfo *info);
+
+/* Appends a HostNodeStat to @stats. */
+void host_stats_add(GArray *stats, const char *field, guint64 value);
 
 /* The max vCPUs of a guest of our VMM on this host (KVM and VMM limit). */
 int host_kvm_max_vcpus(void);

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Host SMBIOS information from /sys/class/dmi/id (no dmidecode needed). */
+/* Host SMBIOS information from /sys/class/dmi/id and the raw table (no dmidecode). */
 #include "conf/capabilities/sysinfo-conf.h"
 #include "driver/host/host.h"
 #include "driver/host/host-priv.h"
 
 #define DMI_DIR "/sys/class/dmi/id"
+#define SMBIOS_TABLE "/sys/firmware/dmi/tables/DMI"
 
 /* libvirt's entry name and the DMI file it comes from, per section. */
 typedef struct {
@@ -66,19 +67,24 @@ sysinfo_fill_section(Sysinfo *info, const char *dir, const char *name,
 }
 
 char *
-host_sysinfo_format_from(const char *dir)
+host_sysinfo_format_from(const char *dir, const char *table)
 {
     g_autoptr(Sysinfo) info = sysinfo_new();
+    g_autofree char *raw = NULL;
+    gsize len = 0;
 
     sysinfo_fill_section(info, dir, "bios", dmi_bios);
     sysinfo_fill_section(info, dir, "system", dmi_system);
     sysinfo_fill_section(info, dir, "baseBoard", dmi_board);
     sysinfo_fill_section(info, dir, "chassis", dmi_chassis);
+    /* readable by root only; without it there are no processor entries */
+    if (table && g_file_get_contents(table, &raw, &len, NULL))
+        host_smbios_parse((const guint8 *) raw, len, info);
     return sysinfo_format(info);
 }
 
 char *
 host_sysinfo_format(void)
 {
-    return host_sysinfo_format_from(DMI_DIR);
+    return host_sysinfo_format_from(DMI_DIR, SMBIOS_TABLE);
 }

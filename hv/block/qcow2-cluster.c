@@ -212,8 +212,11 @@ qcow2_alloc_extent(Qcow2State *s, Qcow2AllocReq *r, uint64_t max)
     r->len = MIN(s->cluster_size - in, max);
     r->nclusters = 1;
     r->last_entry = r->first_entry;
-    /* Whole clusters after the first one, up to 64 per request. */
-    while (r->len < max && r->nclusters < 64) {
+    /* Whole clusters after the first one, up to 64 per request and few
+     * enough that a free run fits beside a new refcount block. */
+    uint64_t cap = MIN(64, 1ULL << (s->rb_bits - 2));
+
+    while (r->len < max && r->nclusters < cap) {
         ret = qcow2_l2_lookup(s, r->off + r->len, &entry);
         if (ret < 0)
             return ret;
@@ -390,8 +393,9 @@ qcow2_zero_entry(Qcow2State *s, uint64_t old, bool zero, bool may_unmap, uint64_
         *entry = (zero || s->backing) ? QCOW2_OFLAG_ZERO : 0;
         return old != *entry;
     }
-    /* Version 2 has no zero flag: only unallocating can zero, without backing. */
-    if (s->backing)
+    /* Version 2 has no zero flag: a discard unallocates (the backing file
+     * shows through, as with QEMU); zeroing can only unallocate without one. */
+    if (zero && s->backing)
         return false;
     *entry = 0;
     return t != QCOW2_CLUSTER_UNALLOCATED;

@@ -34,10 +34,12 @@ rsdp_scan(uint64_t start, uint64_t len)
 {
     /* "RSD PTR " as a little-endian quadword, on 16-byte boundaries. */
     const uint64_t sig = 0x2052545020445352ull;
+    const volatile uint64_t *p = phys_ptr(start);
+    const volatile uint64_t *end = phys_ptr(start + len - 36);
 
-    for (uint64_t a = start; a + 36 <= start + len; a += 16) {
-        if (*(const volatile uint64_t *)(uintptr_t)a == sig)
-            return (const uint8_t *)(uintptr_t)a;
+    for (; p <= end; p += 2) {
+        if (*p == sig)
+            return (const uint8_t *)(uintptr_t)p;
     }
     return NULL;
 }
@@ -73,28 +75,54 @@ find_table(const uint8_t *rsdp, const char *sig)
     return NULL;
 }
 
-/* The first element of the \_S5 package: Name(_S5, Package(){ typ, ... }). */
+static int
+s5_value(const uint8_t *dsdt, uint32_t len, uint32_t i)
+{
+    const uint8_t *p = dsdt + i;
+    uint32_t k;
+
+    if (i < 36 || i + 8 >= len || memcmp(p, "_S5_", 4) != 0 || p[4] != 0x12)
+        return -2;
+    k = 5 + 1 + (p[5] >> 6) + 1;         /* PackageOp, PkgLength, NumElements */
+    if (i + k + 2 > len)
+        return -1;
+    switch (p[k]) {
+    case 0x00: return 0;                 /* ZeroOp */
+    case 0x01: return 1;                 /* OneOp */
+    case 0x0a: return p[k + 1] & 7;      /* BytePrefix */
+    case 0x0b: return p[k + 1] & 7;      /* WordPrefix */
+    default: return -1;
+    }
+}
+
+/*
+ * The first element of the \_S5 package: Name(_S5, Package(){ typ, ... }).
+ * DSDTs run to kilobytes, so look at every 4th byte only: any "_S5_" has
+ * one of its bytes there, which says where it would start.
+ */
 static int
 s5_parse(const uint8_t *dsdt)
 {
     uint32_t len = rd32(dsdt + 4);
 
-    for (uint32_t i = 36; i + 8 < len; i++) {
-        const uint8_t *p = dsdt + i;
-        uint32_t k;
+    for (uint32_t i = 36; i < len; i += 4) {
+        int v = -2;
 
-        if (p[0] != '_' || p[1] != 'S' || p[2] != '5' || p[3] != '_' || p[4] != 0x12)
-            continue;
-        k = 5 + 1 + (p[5] >> 6) + 1;     /* PkgLength, NumElements */
-        if (i + k + 2 > len)
-            return -1;
-        switch (p[k]) {
-        case 0x00: return 0;             /* ZeroOp */
-        case 0x01: return 1;             /* OneOp */
-        case 0x0a: return p[k + 1] & 7;  /* BytePrefix */
-        case 0x0b: return p[k + 1] & 7;  /* WordPrefix */
-        default: return -1;
+        switch (dsdt[i]) {
+        case '_':
+            v = s5_value(dsdt, len, i);
+            if (v == -2)
+                v = s5_value(dsdt, len, i - 3);
+            break;
+        case 'S':
+            v = s5_value(dsdt, len, i - 1);
+            break;
+        case '5':
+            v = s5_value(dsdt, len, i - 2);
+            break;
         }
+        if (v != -2)
+            return v;
     }
     return -1;
 }
@@ -108,8 +136,13 @@ acpi_init(void)
 
     if (ebda >= 0x8000 && ebda < 0xa000)
         rsdp = rsdp_scan((uint64_t)ebda << 4, 1024);
+    /* Where virtkvm puts it, the BIOS segment, then the rest of the area. */
     if (!rsdp)
-        rsdp = rsdp_scan(0xe0000, 0x20000);
+        rsdp = rsdp_scan(0xe0000, 36);
+    if (!rsdp)
+        rsdp = rsdp_scan(0xf0000, 0x10000);
+    if (!rsdp)
+        rsdp = rsdp_scan(0xe0000, 0x10000 + 36);
     if (rsdp)
         fadt = find_table(rsdp, "FACP");
     if (fadt) {

@@ -85,11 +85,11 @@ blk_probe_one(pci_dev *p)
     nblks++;
 }
 
-void
+unsigned
 blk_probe_all(void)
 {
     if (probed)
-        return;
+        return nblks;
     probed = true;
     for (unsigned i = 0; i < pci_ndevs && nblks < BLK_MAX; i++) {
         if (virtio_type_of(&pci_devs[i]) == 2)
@@ -97,6 +97,13 @@ blk_probe_all(void)
     }
     if (!nblks)
         kprintf("blk: no device\n");
+    return nblks;
+}
+
+uint64_t
+blk_capacity(unsigned idx)
+{
+    return idx < nblks && blks[idx].vd.ok ? blks[idx].capacity : 0;
 }
 
 static blk_dev *

@@ -39,12 +39,12 @@ entry32:
     .code64
     .globl entry64
 entry64:
+    cli
     movl $64, %ebp
     jmp common64
 from32:
     movl $32, %ebp
 common64:
-    cli
     cld
     movq %rsi, %rbx
     movq $stack_top, %rsp

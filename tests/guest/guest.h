@@ -206,7 +206,8 @@ int vq_poll(virtqueue *q, uint32_t *len);
 int vq_wait(virtqueue *q, uint32_t *len);
 
 /* Devices */
-void blk_probe_all(void);
+unsigned blk_probe_all(void);
+uint64_t blk_capacity(unsigned idx);
 int blk_read(unsigned idx, uint64_t sector, unsigned count);
 int blk_write(unsigned idx, uint64_t sector, uint8_t pattern);
 int blk_flush(unsigned idx);

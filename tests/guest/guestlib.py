@@ -12,6 +12,7 @@ Used by tests/guest/test-qemu.py and reusable for the virtkvm-vmm tests:
 import os
 import re
 import select
+import stat
 import struct
 import time
 import zlib
@@ -239,16 +240,31 @@ class GuestReport:
 
 
 class LineReader:
-    """Lines from a serial fd or socket, with deadlines; keeps a GuestReport."""
+    """Lines from a serial fd, socket or file, with deadlines; keeps a GuestReport.
+
+    `src` is an fd, an object with fileno(), or the path of a serial log file
+    that the VMM is still writing (followed like tail -f).
+    """
 
     def __init__(self, src, log=None):
+        if isinstance(src, (str, os.PathLike)):
+            self._file = open(src, 'rb')
+            src = self._file
         self.fd = src.fileno() if hasattr(src, 'fileno') else src
+        self.follow = stat.S_ISREG(os.fstat(self.fd).st_mode)
         self.buf = b''
         self.report = GuestReport()
         self.log = log
         self.eof = False
 
     def _fill(self, timeout):
+        if self.follow:
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                time.sleep(min(0.02, max(0.0, timeout)))
+                return False
+            self.buf += chunk
+            return True
         r, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
         if not r:
             return False

@@ -21,7 +21,7 @@ void vkt_main(const uint8_t *bp, unsigned entry);
 
 static const uint8_t *boot_params;
 static char cmdline[CMDLINE_MAX];
-static uint64_t ticks, tick_every = 50000;
+static uint64_t ticks, tick_every = 5000;
 static bool tick_print, serial_echo = true;
 static uint64_t dirty_pages, dirty_next;
 
@@ -259,8 +259,15 @@ boot_actions(void)
     char buf[32];
 
     if (opt_u64("vkt.blk", 0)) {
-        blk_probe_all();
-        blk_read(0, 0, 8);
+        unsigned n = blk_probe_all();
+
+        /* The first 8 sectors (or all of a smaller disk) of every disk. */
+        for (unsigned i = 0; i < n; i++) {
+            uint64_t cap = blk_capacity(i);
+
+            if (cap)
+                blk_read(i, 0, cap < 8 ? (unsigned)cap : 8);
+        }
     }
     if (opt_get("vkt.blkwrite", buf, sizeof(buf))) {
         /* SECTOR:PATTERN, then read the sector back. */
@@ -290,7 +297,8 @@ boot_actions(void)
         acpi_poweroff();
 }
 
-static void
+/* Returns true when c completed a line (and the command ran). */
+static bool
 serial_input(int c, char *line, unsigned *len)
 {
     if (c == '\r' || c == '\n') {
@@ -299,6 +307,7 @@ serial_input(int c, char *line, unsigned *len)
         line[*len] = '\0';
         *len = 0;
         cmd_run(line);
+        return true;
     } else if (c == 0x7f || c == 0x08) {
         if (*len) {
             (*len)--;
@@ -310,6 +319,7 @@ serial_input(int c, char *line, unsigned *len)
         if (serial_echo)
             uart_putc((char)c);
     }
+    return false;
 }
 
 void
@@ -342,8 +352,9 @@ vkt_main(const uint8_t *bp, unsigned entry)
         ticks++;
         if (tick_print && ticks % tick_every == 0)
             kprintf("tick %lu\n", ticks);
-        while ((c = uart_getc()) >= 0)
-            serial_input(c, line, &len);
+        /* At most one command per iteration: each sees a new tick. */
+        while ((c = uart_getc()) >= 0 && !serial_input(c, line, &len))
+            ;
         if (acpi_poll_power_button()) {
             kprintf("power button\n");
             acpi_poweroff();

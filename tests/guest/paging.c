@@ -13,7 +13,7 @@
 #define PTE_PS  0x080ull
 #define PTE_ADDR 0x000ffffffffff000ull
 #define PAGE_2M (1ull << 21)
-#define POOL_PAGES 8
+#define POOL_PAGES 6
 
 extern uint64_t boot_pml4[512], boot_pdpt[512], boot_pd[512];
 

@@ -60,10 +60,12 @@ build_caps(void)
     g_ptr_array_add(caps->cache_banks,
                     caps_cache_bank_new(0, 3, "both", 32, "MiB", "0-1"));
     caps_secmodel_add_baselabel(sm, "kvm", "+995:+995");
+    caps_secmodel_add_baselabel(sm, HOSTILE, "x");
     g_ptr_array_add(caps->secmodels, caps_secmodel_new("none", "0"));
     g_ptr_array_add(caps->secmodels, sm);
     caps_guest_add_machine(g, "virtkvm-1.0", NULL, 255);
     caps_guest_add_machine(g, "q35", "virtkvm-1.0", 255);
+    caps_guest_add_machine(g, "alias", HOSTILE, 0);
     g_ptr_array_add(g->domain_types, g_strdup("kvm"));
     caps_guest_add_feature(g, "acpi", TRUE, TRUE, TRUE);
     caps_guest_add_feature(g, "deviceboot", FALSE, FALSE, FALSE);
@@ -88,6 +90,9 @@ test_caps_format(void)
     g_assert_cmpstr(emu, ==, "/opt/" HOSTILE "/vmm");
     canon = xmltest_xpath_string(doc, "//machine[text()='q35']/@canonical");
     g_assert_cmpstr(canon, ==, "virtkvm-1.0");
+    g_free(canon);
+    canon = xmltest_xpath_string(doc, "//machine[text()='alias']/@canonical");
+    g_assert_cmpstr(canon, ==, HOSTILE);
     acpi = xmltest_xpath_string(doc, "//features/acpi/@toggle");
     g_assert_cmpstr(acpi, ==, "yes");
     g_assert_cmpfloat(xmltest_xpath_number(doc, "count(//cell/cpus/cpu)"), ==, 2);
@@ -96,6 +101,11 @@ test_caps_format(void)
     g_assert_cmpfloat(xmltest_xpath_number(doc, "//sibling[@id='1']/@value"), ==, 21);
     g_assert_cmpfloat(xmltest_xpath_number(doc, "//microcode/@version"), ==, 16777317);
     g_assert_nonnull(strstr(xml, "<baselabel type='kvm'>+995:+995</baselabel>"));
+    {
+        g_autofree char *bl = xmltest_xpath_string(doc, "//baselabel[2]/@type");
+
+        g_assert_cmpstr(bl, ==, HOSTILE);
+    }
 }
 
 static void
@@ -192,7 +202,7 @@ test_sysinfo_format(void)
     g_autoptr(xmlDoc) doc = NULL;
 
     sysinfo_section_add(bios, "vendor", HOSTILE);
-    sysinfo_section_add(bios, "version", "1.2");
+    sysinfo_section_add(bios, "version", "1.2\x01\x1b[31m\xff");
     sysinfo_add_section(info, "chassis");   /* empty: skipped */
     xml = sysinfo_format(info);
     g_assert_nonnull(xml);
@@ -201,6 +211,12 @@ test_sysinfo_format(void)
     vendor = xmltest_xpath_string(doc, "/sysinfo/bios/entry[@name='vendor']");
     g_assert_cmpstr(vendor, ==, HOSTILE);
     g_assert_null(strstr(xml, "chassis"));
+    {
+        g_autofree char *ver =
+            xmltest_xpath_string(doc, "/sysinfo/bios/entry[@name='version']");
+
+        g_assert_cmpstr(ver, ==, "1.2??[31m?");
+    }
 
     empty = sysinfo_format(none);
     xmltest_assert_valid(empty, schema);

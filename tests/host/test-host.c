@@ -6,6 +6,7 @@
  */
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <pwd.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -16,6 +17,7 @@
 
 #include "driver/host/host.h"
 #include "driver/host/host-priv.h"
+#include "security/manager.h"
 #include "util/error.h"
 #include "tests/host/xmltest.h"
 
@@ -369,7 +371,7 @@ test_sysinfo(void)
 
     g_assert_true(g_file_set_contents(f1, "Acme <&> Corp\n", -1, NULL));
     g_assert_true(g_file_set_contents(f2, "\n", -1, NULL));   /* empty: left out */
-    fake = host_sysinfo_format_from(dir);
+    fake = host_sysinfo_format_from(dir, NULL);
     g_unlink(f1);
     g_unlink(f2);
     g_rmdir(dir);
@@ -377,6 +379,188 @@ test_sysinfo(void)
     vendor = xmltest_xpath_string(doc, "/sysinfo/bios/entry[@name='vendor']");
     g_assert_cmpstr(vendor, ==, "Acme <&> Corp");
     g_assert_null(strstr(fake, "<system"));
+}
+
+/* Appends one SMBIOS structure: formatted area @fmt (length from @len), strings. */
+static void
+smbios_append(GByteArray *t, const guint8 *fmt, guint8 len,
+              const char *const *strings)
+{
+    static const guint8 nul = 0;
+
+    g_byte_array_append(t, fmt, len);
+    t->data[t->len - len + 1] = len;
+    for (; strings && *strings; strings++)
+        g_byte_array_append(t, (const guint8 *) *strings, strlen(*strings) + 1);
+    if (!strings)
+        g_byte_array_append(t, &nul, 1);
+    g_byte_array_append(t, &nul, 1);
+}
+
+static void
+test_smbios_tables(void)
+{
+    g_autoptr(GByteArray) t = g_byte_array_new();
+    g_autoptr(Sysinfo) info = sysinfo_new();
+    g_autofree char *xml = NULL, *path = NULL, *dir = NULL, *full = NULL;
+    g_autoptr(xmlDoc) doc = NULL;
+    guint8 cpu[0x2A] = { 4 }, dimm[0x22] = { 17 }, empty[0x22] = { 17 };
+    guint8 end[4] = { 127 };
+    const char *const cpu_str[] = { "CPU 0", "AMD", "AMD EPYC 7B13", "S123",
+                                    "P456", NULL };
+    const char *const dimm_str[] = { "DIMM 0", "P0_Node0", "Samsung", "SN1",
+                                     "M393A", NULL };
+    struct {
+        const char *xpath;
+        const char *value;
+    } expect[] = {
+        { "/sysinfo/processor/entry[@name='socket_destination']", "CPU 0" },
+        { "/sysinfo/processor/entry[@name='type']", "Central Processor" },
+        { "/sysinfo/processor/entry[@name='family']", "Zen" },
+        { "/sysinfo/processor/entry[@name='manufacturer']", "AMD" },
+        { "/sysinfo/processor/entry[@name='signature']",
+          "Type 0, Family 25, Model 1, Stepping 1" },
+        { "/sysinfo/processor/entry[@name='version']", "AMD EPYC 7B13" },
+        { "/sysinfo/processor/entry[@name='external_clock']", "100 MHz" },
+        { "/sysinfo/processor/entry[@name='max_speed']", "3500 MHz" },
+        { "/sysinfo/processor/entry[@name='status']", "Populated, Enabled" },
+        { "/sysinfo/processor/entry[@name='serial_number']", "S123" },
+        { "/sysinfo/processor/entry[@name='part_number']", "P456" },
+        { "/sysinfo/memory_device/entry[@name='size']", "16 GB" },
+        { "/sysinfo/memory_device/entry[@name='form_factor']", "DIMM" },
+        { "/sysinfo/memory_device/entry[@name='locator']", "DIMM 0" },
+        { "/sysinfo/memory_device/entry[@name='bank_locator']", "P0_Node0" },
+        { "/sysinfo/memory_device/entry[@name='type']", "DDR4" },
+        { "/sysinfo/memory_device/entry[@name='type_detail']",
+          "Synchronous Registered (Buffered)" },
+        { "/sysinfo/memory_device/entry[@name='speed']", "3200 MT/s" },
+        { "/sysinfo/memory_device/entry[@name='manufacturer']", "Samsung" },
+        { "/sysinfo/memory_device/entry[@name='serial_number']", "SN1" },
+        { "/sysinfo/memory_device/entry[@name='part_number']", "M393A" },
+    };
+    gsize i;
+
+    cpu[0x04] = 1; cpu[0x05] = 3; cpu[0x06] = 0xFE; cpu[0x07] = 2;
+    /* CPUID.1:EAX 0x00A00F11: family 0xF + 0x0A = 25, model 1, stepping 1 */
+    cpu[0x08] = 0x11; cpu[0x09] = 0x0F; cpu[0x0A] = 0xA0; cpu[0x0B] = 0x00;
+    cpu[0x10] = 3; cpu[0x12] = 100; cpu[0x14] = 3500 & 0xff;
+    cpu[0x15] = 3500 >> 8; cpu[0x18] = 0x41; cpu[0x20] = 4; cpu[0x22] = 5;
+    cpu[0x28] = 0x6B;
+    dimm[0x0C] = 0x00; dimm[0x0D] = 0x40; dimm[0x0E] = 9; dimm[0x10] = 1;
+    dimm[0x11] = 2; dimm[0x12] = 0x1A;
+    dimm[0x13] = (1 << 7) & 0xff; dimm[0x14] = (1 << 13) >> 8;
+    dimm[0x15] = 3200 & 0xff; dimm[0x16] = 3200 >> 8; dimm[0x17] = 3;
+    dimm[0x18] = 4; dimm[0x1A] = 5;
+    smbios_append(t, cpu, sizeof(cpu), cpu_str);
+    smbios_append(t, dimm, sizeof(dimm), dimm_str);
+    smbios_append(t, empty, sizeof(empty), NULL);      /* empty slot: skipped */
+    smbios_append(t, end, sizeof(end), NULL);
+    smbios_append(t, cpu, sizeof(cpu), cpu_str);       /* after the end: ignored */
+
+    g_assert_cmpuint(host_smbios_parse(t->data, t->len, info), ==, 3);
+    xml = sysinfo_format(info);
+    doc = xmltest_parse(xml);
+    for (i = 0; i < G_N_ELEMENTS(expect); i++) {
+        g_autofree char *v = xmltest_xpath_string(doc, expect[i].xpath);
+
+        g_assert_cmpstr(v, ==, expect[i].value);
+    }
+    g_assert_cmpfloat(xmltest_xpath_number(doc, "count(/sysinfo/processor)"), ==, 1);
+    g_assert_cmpfloat(xmltest_xpath_number(doc, "count(/sysinfo/memory_device)"), ==, 1);
+
+    /* the same through the file path the daemon reads */
+    dir = g_dir_make_tmp("vk-smbios-XXXXXX", NULL);
+    path = g_build_filename(dir, "DMI", NULL);
+    g_assert_true(g_file_set_contents(path, (const char *) t->data, t->len, NULL));
+    full = host_sysinfo_format_from(dir, path);
+    g_unlink(path);
+    g_rmdir(dir);
+    g_assert_nonnull(strstr(full, "<entry name='version'>AMD EPYC 7B13</entry>"));
+
+    /* truncated tables stop the walk without reading past the end */
+    for (i = 0; i < t->len; i++) {
+        g_autoptr(Sysinfo) part = sysinfo_new();
+        g_autofree guint8 *copy = g_memdup2(t->data, i);
+
+        host_smbios_parse(copy, i, part);
+    }
+}
+
+static void
+test_cpu_map(void)
+{
+    g_autofree unsigned char *map = NULL;
+    g_autofree char *present = NULL;
+    unsigned int online = 0, i, bits = 0;
+    int n;
+
+    n = host_node_get_cpu_map(&map, &online);
+    g_assert_true(g_file_get_contents("/sys/devices/system/cpu/present",
+                                      &present, NULL, NULL));
+    /* "0-N" or "0": the last number plus one */
+    g_assert_cmpint(n, ==, atoi(strrchr(present, '-') ? strrchr(present, '-') + 1 :
+                                present) + 1);
+    g_assert_cmpuint(online, ==, sysconf(_SC_NPROCESSORS_ONLN));
+    for (i = 0; i < (unsigned int) n; i++) {
+        g_autofree char *p = g_strdup_printf("/sys/devices/system/cpu/cpu%u", i);
+
+        if (map[i / 8] & (1u << (i % 8))) {
+            bits++;
+            g_assert_true(g_file_test(p, G_FILE_TEST_IS_DIR));
+        }
+    }
+    g_assert_cmpuint(bits, ==, online);
+    g_assert_cmpint(host_node_get_cpu_map(NULL, NULL), ==, n);
+}
+
+static void
+test_free_pages(void)
+{
+    unsigned int sizes[] = { 4, 2048 };
+    unsigned int bad[] = { 8 };
+    unsigned long long counts1[] = { 0 };
+    guint64 counts[2] = { 0 };
+    g_autofree char *nr_path = NULL, *nr = NULL, *nr_after = NULL;
+    g_autofree char *free_path = NULL, *free_text = NULL;
+    gboolean numa = count_nodes() > 0;
+    guint64 free_kib;
+
+    nr_path = g_strdup(numa ?
+        "/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages" :
+        "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages");
+    if (!g_file_test(nr_path, G_FILE_TEST_EXISTS)) {
+        g_test_skip("no 2 MiB huge pages on this host");
+        return;
+    }
+    free_path = g_strdup(numa ?
+        "/sys/devices/system/node/node0/hugepages/hugepages-2048kB/free_hugepages" :
+        "/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages");
+    g_assert_cmpint(host_node_get_free_pages(2, sizes, 0, 1, counts), ==, 2);
+    free_kib = meminfo_kib(numa ? "/sys/devices/system/node/node0/meminfo" :
+                           "/proc/meminfo", "MemFree");
+    g_assert_cmpuint(ABS((gint64) counts[0] - (gint64) (free_kib / 4)), <, 16384);
+    g_assert_true(g_file_get_contents(free_path, &free_text, NULL, NULL));
+    g_assert_cmpuint(counts[1], ==, g_ascii_strtoull(free_text, NULL, 10));
+
+    g_assert_cmpint(host_node_get_free_pages(1, bad, 0, 1, counts), ==, -1);
+    g_assert_cmpint(error_get_last()->code, ==, VK_ERR_INVALID_ARG);
+    g_assert_cmpint(host_node_get_free_pages(1, sizes, 4096, 1, counts), ==, -1);
+    g_assert_cmpint(error_get_last()->code, ==, VK_ERR_INVALID_ARG);
+    error_reset();
+
+    /* exercise the write path without changing the host's pool */
+    g_assert_true(g_file_get_contents(nr_path, &nr, NULL, NULL));
+    counts1[0] = g_ascii_strtoull(nr, NULL, 10);
+    g_assert_cmpint(host_node_alloc_pages(1, &sizes[1], counts1, 0, 1,
+                                          HOST_ALLOC_PAGES_SET), ==, 1);
+    counts1[0] = 0;
+    g_assert_cmpint(host_node_alloc_pages(1, &sizes[1], counts1, 0, 1, 0), ==, 1);
+    g_assert_true(g_file_get_contents(nr_path, &nr_after, NULL, NULL));
+    g_assert_cmpstr(nr, ==, nr_after);
+    g_assert_cmpint(host_node_alloc_pages(1, sizes, counts1, 0, 1, 0), ==, -1);
+    error_reset();
+    g_assert_cmpint(host_node_alloc_pages(1, &sizes[1], counts1, 0, 1, 4), ==, -1);
+    error_reset();
 }
 
 static void
@@ -423,6 +607,35 @@ test_security_model(void)
     g_assert_cmpint(host_node_get_security_model(&model, &doi), ==, 0);
     if (!g_file_test("/sys/fs/selinux/enforce", G_FILE_TEST_EXISTS))
         g_assert_cmpstr(model, ==, "none");
+    g_assert_cmpstr(doi, ==, "0");
+}
+
+static void
+test_security_manager_secmodels(void)
+{
+    SecurityConfig cfg;
+    g_autoptr(SecurityManager) mgr = NULL;
+    g_autofree char *xml = NULL, *dac = NULL, *first = NULL;
+    g_autofree char *model = NULL, *doi = NULL;
+    g_autoptr(xmlDoc) doc = NULL;
+
+    security_config_init(&cfg);
+    cfg.user = "+4242";
+    cfg.group = "+4343";
+    mgr = security_manager_new(&cfg);
+    g_assert_nonnull(mgr);
+    host_set_security_manager(mgr);
+    xml = host_capabilities_format();
+    g_assert_cmpint(host_node_get_security_model(&model, &doi), ==, 0);
+    host_set_security_manager(NULL);
+
+    xmltest_assert_valid(xml, "capability.rng");
+    doc = xmltest_parse(xml);
+    dac = xmltest_xpath_string(doc, "//secmodel[model='dac']/baselabel[@type='kvm']");
+    g_assert_cmpstr(dac, ==, "+4242:+4343");
+    first = xmltest_xpath_string(doc, "//secmodel[1]/model");
+    g_assert_cmpstr(first, ==, security_manager_get_model(mgr));
+    g_assert_cmpstr(model, ==, security_manager_get_model(mgr));
     g_assert_cmpstr(doi, ==, "0");
 }
 
@@ -478,9 +691,13 @@ main(int argc, char **argv)
     g_test_add_func("/host/cpu-stats", test_cpu_stats);
     g_test_add_func("/host/free-memory", test_free_memory);
     g_test_add_func("/host/sysinfo", test_sysinfo);
+    g_test_add_func("/host/smbios", test_smbios_tables);
+    g_test_add_func("/host/cpu-map", test_cpu_map);
+    g_test_add_func("/host/free-pages", test_free_pages);
     g_test_add_func("/host/hostname", test_hostname);
     g_test_add_func("/host/max-vcpus", test_max_vcpus);
     g_test_add_func("/host/security-model", test_security_model);
+    g_test_add_func("/host/security-manager", test_security_manager_secmodels);
     g_test_add_func("/host/cpuinfo-parse", test_cpuinfo_parse);
     g_test_add_func("/host/cpulist-parse", test_cpulist_parse);
     return g_test_run();

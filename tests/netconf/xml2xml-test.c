@@ -33,12 +33,13 @@ vol_roundtrip(const char *name, const char *xml)
 
     if (dash)
         *dash = '\0';
-    pool_xml = g_strdup_printf("<pool type='%s'><name>p</name><source><device path='/dev/sdz'/>"
-                               "<name>vg</name><host name='h'/><dir path='/d'/></source>"
-                               "<target><path>/dev/p</path></target></pool>", type);
     if (strcmp(type, "dir") == 0)
-        pool_xml = g_strdup_printf("<pool type='dir'><name>p</name>"
-                                   "<target><path>/var/lib/virtkvm/images</path></target></pool>");
+        pool_xml = g_strdup("<pool type='dir'><name>p</name>"
+                            "<target><path>/var/lib/virtkvm/images</path></target></pool>");
+    else
+        pool_xml = g_strdup_printf("<pool type='%s'><name>p</name><source><device path='/dev/sdz'/>"
+                                   "<name>vg</name><host name='h'/><dir path='/d'/></source>"
+                                   "<target><path>/dev/p</path></target></pool>", type);
     if (!(pool = storage_pool_def_parse_string(pool_xml, 0))) {
         fprintf(stderr, "cannot build pool of type %s: %s\n", type,
                 error_get_last() ? error_get_last()->message : "?");

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "hv/core/layout.h"
@@ -32,17 +33,30 @@ vt_set_irq(void *opaque, uint32_t gsi, int level)
     return 0;
 }
 
+static void
+vt_bar_changed(void *opaque, PciDevice *dev, int bar, bool mapped, uint64_t addr)
+{
+    VtMachine *m = opaque;
+
+    VT_CHECK(bar >= 0 && bar < PCI_NUM_BARS && dev->bars[bar].size > 0);
+    m->bar_events++;
+    m->bar_mapped = mapped;
+    m->bar_addr = addr;
+}
+
 void
 vt_machine_init(VtMachine *m)
 {
     memset(m, 0, sizeof(*m));
-    VT_CHECK(posix_memalign((void **) &m->ram, 4096, VT_RAM_SIZE) == 0);
-    memset(m->ram, 0, VT_RAM_SIZE);
+    /* anonymous memory: zeroed and only touched pages cost anything */
+    m->ram = mmap(NULL, VT_RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    VT_CHECK(m->ram != MAP_FAILED);
     VT_CHECK(guest_memory_add_region(&m->mem, 0, VT_RAM_SIZE, m->ram, -1, 0) == 0);
     io_bus_init(&m->pio);
     io_bus_init(&m->mmio);
     g_mutex_init(&m->msi_lock);
-    m->sink = (PciMsiSink) { .signal_msi = vt_signal_msi, .set_irq = vt_set_irq, .opaque = m };
+    m->sink = (PciMsiSink) { .signal_msi = vt_signal_msi, .set_irq = vt_set_irq,
+                              .bar_changed = vt_bar_changed, .opaque = m };
     m->bus = pci_bus_create(&m->pio, &m->mmio, &m->mem, &m->sink);
     VT_CHECK(m->bus);
     m->alloc_next = 0x100000;
@@ -56,7 +70,7 @@ vt_machine_cleanup(VtMachine *m)
     io_bus_destroy(&m->pio);
     io_bus_destroy(&m->mmio);
     g_mutex_clear(&m->msi_lock);
-    free(m->ram);
+    munmap(m->ram, VT_RAM_SIZE);
 }
 
 uint64_t
@@ -271,7 +285,7 @@ vt_desc(VtDev *d, unsigned int q, uint16_t i, uint64_t addr, uint32_t len, uint1
 }
 
 void
-vt_kick(VtDev *d, unsigned int q, uint16_t head)
+vt_publish(VtDev *d, unsigned int q, uint16_t head)
 {
     VtQueue *vq = &d->q[q];
     uint8_t *avail = vt_ptr(d->m, vq->avail);
@@ -279,6 +293,12 @@ vt_kick(VtDev *d, unsigned int q, uint16_t head)
     memcpy(avail + 4 + 2 * (vq->avail_idx % vq->size), &head, 2);
     vq->avail_idx++;
     __atomic_store_n((uint16_t *) (avail + 2), vq->avail_idx, __ATOMIC_RELEASE);
+}
+
+void
+vt_kick(VtDev *d, unsigned int q, uint16_t head)
+{
+    vt_publish(d, q, head);
     vt_mmio_write(d->m, d->bar + VIRTIO_PCI_NOTIFY_OFFSET + 4 * q, q, 2);
 }
 

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Every enum of the domain XML with its string table (domain-enums.c).
+ * X_to_string(v) returns the XML spelling or NULL for an out-of-range
+ * value; X_from_string(s) returns the value or -1.
+ */
+#pragma once
+
+#define DOMAIN_ENUM_DECL(prefix) \
+    const char *prefix##_to_string(int value); \
+    int prefix##_from_string(const char *str)
+
+typedef enum {
+    DOMAIN_LIFECYCLE_DESTROY,
+    DOMAIN_LIFECYCLE_RESTART,
+    DOMAIN_LIFECYCLE_RENAME_RESTART,
+    DOMAIN_LIFECYCLE_PRESERVE,
+    DOMAIN_LIFECYCLE_COREDUMP_DESTROY,
+    DOMAIN_LIFECYCLE_COREDUMP_RESTART,
+    DOMAIN_LIFECYCLE_LAST
+} DomainLifecycleAction;
+DOMAIN_ENUM_DECL(domain_lifecycle);
+
+typedef enum {
+    DOMAIN_BOOT_FD,
+    DOMAIN_BOOT_CDROM,
+    DOMAIN_BOOT_HD,
+    DOMAIN_BOOT_NETWORK,
+    DOMAIN_BOOT_LAST
+} DomainBootDev;
+DOMAIN_ENUM_DECL(domain_boot_dev);
+
+typedef enum {
+    DOMAIN_ADDR_NONE,
+    DOMAIN_ADDR_PCI,
+    DOMAIN_ADDR_DRIVE,
+    DOMAIN_ADDR_VIRTIO_SERIAL,
+    DOMAIN_ADDR_USB,
+    DOMAIN_ADDR_ISA,
+    DOMAIN_ADDR_LAST
+} DomainAddressType;
+DOMAIN_ENUM_DECL(domain_addr_type);
+
+typedef enum {
+    DOMAIN_DISK_TYPE_FILE,
+    DOMAIN_DISK_TYPE_BLOCK,
+    DOMAIN_DISK_TYPE_NETWORK,
+    DOMAIN_DISK_TYPE_VOLUME,
+    DOMAIN_DISK_TYPE_LAST
+} DomainDiskType;
+DOMAIN_ENUM_DECL(domain_disk_type);
+
+typedef enum {
+    DOMAIN_DISK_DEVICE_DISK,
+    DOMAIN_DISK_DEVICE_CDROM,
+    DOMAIN_DISK_DEVICE_FLOPPY,
+    DOMAIN_DISK_DEVICE_LUN,
+    DOMAIN_DISK_DEVICE_LAST
+} DomainDiskDevice;
+DOMAIN_ENUM_DECL(domain_disk_device);
+
+typedef enum {
+    DOMAIN_DISK_BUS_IDE,
+    DOMAIN_DISK_BUS_FDC,
+    DOMAIN_DISK_BUS_SCSI,
+    DOMAIN_DISK_BUS_VIRTIO,
+    DOMAIN_DISK_BUS_USB,
+    DOMAIN_DISK_BUS_SATA,
+    DOMAIN_DISK_BUS_LAST
+} DomainDiskBus;
+DOMAIN_ENUM_DECL(domain_disk_bus);
+
+typedef enum {
+    DOMAIN_DISK_FORMAT_NONE,
+    DOMAIN_DISK_FORMAT_RAW,
+    DOMAIN_DISK_FORMAT_QCOW2,
+    DOMAIN_DISK_FORMAT_LAST
+} DomainDiskFormat;
+DOMAIN_ENUM_DECL(domain_disk_format);
+
+typedef enum {
+    DOMAIN_CONTROLLER_IDE,
+    DOMAIN_CONTROLLER_FDC,
+    DOMAIN_CONTROLLER_SCSI,
+    DOMAIN_CONTROLLER_SATA,
+    DOMAIN_CONTROLLER_VIRTIO_SERIAL,
+    DOMAIN_CONTROLLER_USB,
+    DOMAIN_CONTROLLER_PCI,
+    DOMAIN_CONTROLLER_LAST
+} DomainControllerType;
+DOMAIN_ENUM_DECL(domain_controller_type);
+
+typedef enum {
+    DOMAIN_NET_USER,
+    DOMAIN_NET_ETHERNET,
+    DOMAIN_NET_NETWORK,
+    DOMAIN_NET_BRIDGE,
+    DOMAIN_NET_DIRECT,
+    DOMAIN_NET_LAST
+} DomainNetType;
+DOMAIN_ENUM_DECL(domain_net_type);
+
+typedef enum {
+    DOMAIN_CHR_SERIAL,
+    DOMAIN_CHR_CONSOLE,
+    DOMAIN_CHR_CHANNEL,
+    DOMAIN_CHR_KIND_LAST
+} DomainChrKind;
+DOMAIN_ENUM_DECL(domain_chr_kind);
+
+typedef enum {
+    DOMAIN_CHR_TYPE_NULL,
+    DOMAIN_CHR_TYPE_VC,
+    DOMAIN_CHR_TYPE_PTY,
+    DOMAIN_CHR_TYPE_DEV,
+    DOMAIN_CHR_TYPE_FILE,
+    DOMAIN_CHR_TYPE_PIPE,
+    DOMAIN_CHR_TYPE_STDIO,
+    DOMAIN_CHR_TYPE_UDP,
+    DOMAIN_CHR_TYPE_TCP,
+    DOMAIN_CHR_TYPE_UNIX,
+    DOMAIN_CHR_TYPE_SPICEVMC,
+    DOMAIN_CHR_TYPE_LAST
+} DomainChrType;
+DOMAIN_ENUM_DECL(domain_chr_type);
+
+typedef enum {
+    DOMAIN_RNG_BACKEND_RANDOM,
+    DOMAIN_RNG_BACKEND_BUILTIN,
+    DOMAIN_RNG_BACKEND_LAST
+} DomainRngBackend;
+DOMAIN_ENUM_DECL(domain_rng_backend);
+
+/* Devices kept as validated XML (not yet driven by the VMM). */
+typedef enum {
+    DOMAIN_GENERIC_FILESYSTEM,
+    DOMAIN_GENERIC_INPUT,
+    DOMAIN_GENERIC_TPM,
+    DOMAIN_GENERIC_GRAPHICS,
+    DOMAIN_GENERIC_SOUND,
+    DOMAIN_GENERIC_AUDIO,
+    DOMAIN_GENERIC_VIDEO,
+    DOMAIN_GENERIC_HOSTDEV,
+    DOMAIN_GENERIC_REDIRDEV,
+    DOMAIN_GENERIC_WATCHDOG,
+    DOMAIN_GENERIC_PANIC,
+    DOMAIN_GENERIC_LAST
+} DomainGenericKind;
+DOMAIN_ENUM_DECL(domain_generic_kind);
+
+typedef enum {
+    DOMAIN_CPU_MODE_CUSTOM,
+    DOMAIN_CPU_MODE_HOST_MODEL,
+    DOMAIN_CPU_MODE_HOST_PASSTHROUGH,
+    DOMAIN_CPU_MODE_MAXIMUM,
+    DOMAIN_CPU_MODE_LAST
+} DomainCpuMode;
+DOMAIN_ENUM_DECL(domain_cpu_mode);
