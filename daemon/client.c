@@ -466,6 +466,7 @@ client_read_packet(Client *client)
             return 0;
         if (n <= 0)
             return -1;
+        client->seen_data = true;
         if (client->lenhave < PACKET_LEN_SIZE) {
             client->lenhave += (size_t) n;
             if (client->lenhave == PACKET_LEN_SIZE && client_begin_packet(client) < 0)

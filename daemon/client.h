@@ -62,6 +62,7 @@ struct _Client {
     size_t rx_len;             /* announced length of rx */
     bool rx_complete;          /* rx bytes in, waiting for its fds */
     gint64 last_rx;            /* monotonic microseconds */
+    bool seen_data;            /* has sent at least one byte */
     gint64 ka_last_ping;
     int ka_unanswered;
 };
