@@ -274,7 +274,8 @@ domain_disk_format(xmlNode *devices, const DomainDiskDef *d)
         n = dom_add(disk, "target");
         dom_set(n, "dev", d->dst);
         dom_set(n, "bus", domain_disk_bus_to_string(d->bus));
-        dom_set(n, "tray", d->tray);
+        if (g_strcmp0(d->tray, "closed") != 0)
+            dom_set(n, "tray", d->tray);
     }
     if (d->boot_order)
         dom_set_uint(dom_add(disk, "boot"), "order", d->boot_order);

@@ -317,3 +317,12 @@ domain_memballoon_format(xmlNode *devices, const DomainMemballoonDef *m)
         dom_set_uint(dom_add(n, "stats"), "period", (unsigned) m->stats_period);
     domain_address_format(n, &m->addr);
 }
+
+/* Subsystem hostdevs are reported with managed='no' unless managed. */
+void
+domain_misc_defaults(DomainGenericDev *dev)
+{
+    if (dev->kind == DOMAIN_GENERIC_HOSTDEV &&
+        !xmlHasProp(dev->node, (const xmlChar *) "managed"))
+        dom_set(dev->node, "managed", "no");
+}

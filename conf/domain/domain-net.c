@@ -240,6 +240,8 @@ domain_net_format(xmlNode *devices, const DomainNetDef *n)
     net_format_source(iface, n);
     if (n->virtualport)
         dom_add_copy(iface, n->virtualport);
+    if (n->bandwidth)
+        dom_add_copy(iface, n->bandwidth);
     if (n->script)
         dom_set(dom_add(iface, "script"), "path", n->script);
     if (n->target_dev)
@@ -254,8 +256,6 @@ domain_net_format(xmlNode *devices, const DomainNetDef *n)
     }
     if (n->filterref)
         dom_add_copy(iface, n->filterref);
-    if (n->bandwidth)
-        dom_add_copy(iface, n->bandwidth);
     if (n->link_state >= 0)
         dom_set(dom_add(iface, "link"), "state", n->link_state ? "up" : "down");
     if (n->mtu)

@@ -129,6 +129,7 @@ const char *domain_graphics_grammar(DomainGenericKind kind);
 const char *domain_misc_grammar(DomainGenericKind kind);
 bool domain_generic_wants_pci(const DomainGenericDev *dev);
 void domain_graphics_defaults(DomainGenericDev *dev, bool first_video);
+void domain_misc_defaults(DomainGenericDev *dev);
 void domain_generic_free(DomainGenericDev *dev);
 
 DomainRngDef *domain_rng_parse(xmlNode *node);
@@ -160,6 +161,7 @@ bool domain_def_is_q35(const DomainDef *def);
 bool domain_def_has_device_boot(const DomainDef *def);
 int domain_disk_name_index(const char *dst);
 int domain_controllers_add_default(DomainDef *def);
+void domain_controllers_finish(DomainDef *def);
 DomainControllerDef *domain_controller_new(DomainControllerType type, int idx,
                                            const char *model);
 DomainControllerDef *domain_def_find_controller(const DomainDef *def,

@@ -536,6 +536,8 @@ interface_def_parse_string(const char *xml, unsigned flags)
 
     if (!doc)
         return NULL;
+    if ((flags & INTERFACE_PARSE_VALIDATE) && xml_validate_schema(doc, "interface.rng", DOM) < 0)
+        return NULL;
     root = xmlDocGetRootElement(doc);
     if (!node_is(root, "interface")) {
         error_report(DOM, VK_ERR_XML_ERROR,

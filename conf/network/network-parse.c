@@ -867,5 +867,7 @@ network_def_parse_string(const char *xml, unsigned flags)
 
     if (!doc)
         return NULL;
+    if ((flags & NETWORK_PARSE_VALIDATE) && xml_validate_schema(doc, "network.rng", DOM) < 0)
+        return NULL;
     return network_def_parse_node(xmlDocGetRootElement(doc));
 }

@@ -60,6 +60,13 @@ xml_strict_next_child(xmlNode *parent, xmlNode *prev, int dom, int *err)
     for (; c; c = c->next) {
         if (c->type == XML_ELEMENT_NODE)
             return c;
+        if (c->type == XML_ENTITY_REF_NODE) {
+            error_report(dom, VK_ERR_XML_ERROR,
+                         _("unexpected entity reference '%1$s' in element <%2$s>"),
+                         (const char *) c->name, (const char *) parent->name);
+            *err = -1;
+            return NULL;
+        }
         if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
             !xml_is_blank(c->content)) {
             error_report(dom, VK_ERR_XML_ERROR,

@@ -454,6 +454,9 @@ storage_pool_def_parse_string(const char *xml, unsigned flags)
 
     if (!doc)
         return NULL;
+    if ((flags & STORAGE_POOL_PARSE_VALIDATE) &&
+        xml_validate_schema(doc, "storagepool.rng", DOM) < 0)
+        return NULL;
     return pool_parse_root(xmlDocGetRootElement(doc));
 }
 

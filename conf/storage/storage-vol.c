@@ -381,6 +381,8 @@ storage_vol_def_parse_string(const StoragePoolDef *pool, const char *xml, unsign
 
     if (!doc)
         return NULL;
+    if ((flags & STORAGE_VOL_PARSE_VALIDATE) && xml_validate_schema(doc, "storagevol.rng", DOM) < 0)
+        return NULL;
     root = xmlDocGetRootElement(doc);
     if (!storage_node_is(root, "volume")) {
         error_report(DOM, VK_ERR_XML_ERROR,

@@ -225,6 +225,24 @@ iface_nl_build_add_address(int ifindex, const NetAddr *addr, int prefix)
     return msg;
 }
 
+struct nl_msg *
+iface_nl_build_del_address(int ifindex, const NetAddr *addr, int prefix)
+{
+    struct nl_msg *msg = nlmsg_alloc_simple(RTM_DELADDR, NLM_F_REQUEST | NLM_F_ACK);
+    int len = addr->family == AF_INET6 ? 16 : 4;
+    struct ifaddrmsg ifa = {
+        .ifa_family = (uint8_t) addr->family,
+        .ifa_prefixlen = (uint8_t) prefix,
+        .ifa_index = (uint32_t) ifindex,
+    };
+
+    if (!msg || nlmsg_append(msg, &ifa, sizeof(ifa), NLMSG_ALIGNTO) < 0 ||
+        nla_put(msg, IFA_LOCAL, len, addr->bytes) < 0 ||
+        nla_put(msg, IFA_ADDRESS, len, addr->bytes) < 0)
+        return build_failed(msg, "RTM_DELADDR");
+    return msg;
+}
+
 struct nl_sock *
 iface_nl_open(void)
 {

@@ -47,6 +47,9 @@ struct nl_msg *iface_nl_build_delete(int ifindex);
 /* RTM_NEWADDR: IFA_LOCAL and IFA_ADDRESS = @addr, ifa_prefixlen @prefix. */
 struct nl_msg *iface_nl_build_add_address(int ifindex, const NetAddr *addr, int prefix);
 
+/* RTM_DELADDR of @addr/@prefix on @ifindex (IFA_LOCAL and IFA_ADDRESS). */
+struct nl_msg *iface_nl_build_del_address(int ifindex, const NetAddr *addr, int prefix);
+
 /* Opens a NETLINK_ROUTE socket; NULL with the error reported. */
 struct nl_sock *iface_nl_open(void);
 
@@ -68,6 +71,27 @@ int iface_nl_ifindex(struct nl_sock *sk, const char *name);
  * when @up.  Rolls back the link it created on failure.
  */
 int iface_nl_create(struct nl_sock *sk, const InterfaceDef *def, bool up);
+
+/*
+ * Destroys the live interface @name: bridges, bonds and vlans are deleted
+ * (the kernel releases their ports), anything else is set down.
+ */
+int iface_nl_destroy(struct nl_sock *sk, const char *name);
+
+/* Which links iface_nl_list returns (CONNECT_LIST_ALL_INTERFACES flags). */
+typedef enum {
+    IFACE_NL_LIST_INACTIVE = 1 << 0,   /* links without IFF_UP */
+    IFACE_NL_LIST_ACTIVE = 1 << 1,     /* links with IFF_UP */
+} IfaceNlListFlags;
+
+/*
+ * Names of the host's links (loopback excluded), sorted; @flags 0 means
+ * both active and inactive.  NULL-terminated, g_strfreev; NULL on error.
+ */
+char **iface_nl_list(struct nl_sock *sk, unsigned flags);
+
+/* Name of the link with MAC @mac (first by ifindex); NULL + NO_INTERFACE. */
+char *iface_nl_name_by_mac(struct nl_sock *sk, const uint8_t mac[6]);
 
 /*
  * Live state of @name as interface XML data: type from IFLA_INFO_KIND,

@@ -212,8 +212,11 @@ qcow2_alloc_extent(Qcow2State *s, Qcow2AllocReq *r, uint64_t max)
     r->len = MIN(s->cluster_size - in, max);
     r->nclusters = 1;
     r->last_entry = r->first_entry;
-    /* Whole clusters after the first one, up to 64 per request. */
-    while (r->len < max && r->nclusters < 64) {
+    /* Whole clusters after the first one, up to 64 per request and few
+     * enough that a free run fits beside a new refcount block. */
+    uint64_t cap = MIN(64, 1ULL << (s->rb_bits - 2));
+
+    while (r->len < max && r->nclusters < cap) {
         ret = qcow2_l2_lookup(s, r->off + r->len, &entry);
         if (ret < 0)
             return ret;

@@ -162,6 +162,7 @@ qcow2_find_free(Qcow2State *s, uint64_t n, uint64_t *start)
 {
     uint64_t c = s->free_hint;
     uint64_t run = 0;
+    uint64_t beyond = 0;
 
     for (;;) {
         uint64_t rc;
@@ -175,6 +176,13 @@ qcow2_find_free(Qcow2State *s, uint64_t n, uint64_t *start)
                 return 0;
             }
         } else {
+            /* Clusters counted beyond the end of the file: leaks from a
+             * crash, or a corrupt refcount block; bound the search. */
+            if (c >= (s->file_end >> s->cluster_bits)) {
+                if (++beyond > (4ULL << s->rb_bits) + 65536)
+                    return -EIO;
+                s->file_end = (c + 1) << s->cluster_bits;
+            }
             run = 0;
         }
         c++;

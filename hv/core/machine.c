@@ -103,9 +103,15 @@ machine_request_idle(gpointer data)
     case VM_REQUEST_PANIC: {
         json_object *d = json_object_new_object();
 
+        json_object_object_add(d, "action",
+                               json_object_new_string(m->desc->panic_shutdown ? "shutdown" : "pause"));
+        if (m->desc->panic_shutdown) {
+            machine_emit(m, "GUEST_PANIC", d);
+            machine_shutdown(m, "guest-panic", true);
+            break;
+        }
         vm_vcpus_pause(&m->vm);
         m->state = MACHINE_STATE_GUEST_PANICKED;
-        json_object_object_add(d, "action", json_object_new_string("pause"));
         machine_emit(m, "GUEST_PANIC", d);
         machine_emit(m, "STOP", NULL);
         break;

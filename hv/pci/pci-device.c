@@ -172,6 +172,16 @@ pci_bar_placeable(const PciBar *bar, uint64_t addr)
 }
 
 static void
+pci_bar_notify(PciBar *bar, bool mapped)
+{
+    const PciMsiSink *sink = pci_bus_sink(bar->dev->bus);
+
+    if (sink->bar_changed)
+        sink->bar_changed(sink->opaque, bar->dev, (int) (bar - bar->dev->bars), mapped,
+                          bar->mapped_addr);
+}
+
+static void
 pci_bar_unmap(PciBar *bar)
 {
     IoBus *io;
@@ -181,6 +191,7 @@ pci_bar_unmap(PciBar *bar)
     io = bar->type == PCI_BAR_IO ? pci_bus_pio(bar->dev->bus) : pci_bus_mmio(bar->dev->bus);
     io_bus_unregister(io, bar->mapped_addr, bar);
     bar->mapped = false;
+    pci_bar_notify(bar, false);
 }
 
 static void
@@ -215,6 +226,7 @@ pci_device_update_bars(PciDevice *dev)
         }
         bar->mapped = true;
         bar->mapped_addr = addr;
+        pci_bar_notify(bar, true);
     }
 }
 

@@ -84,14 +84,20 @@
  * interrupt line (KVM_IRQ_LINE) and may be NULL when INTx is not wired.
  * Both return 0 or -errno and may be called from any thread.
  */
+typedef struct PciBus PciBus;
+typedef struct PciDevice PciDevice;
+
+/*
+ * bar_changed (optional) is told after BAR @bar of @dev started (mapped) or
+ * stopped decoding at @addr, with the device lock held; the machine uses it
+ * to move ioeventfds (see virtio_pci_notify_address()).
+ */
 typedef struct {
     int (*signal_msi)(void *opaque, uint64_t addr, uint32_t data);
     int (*set_irq)(void *opaque, uint32_t gsi, int level);
+    void (*bar_changed)(void *opaque, PciDevice *dev, int bar, bool mapped, uint64_t addr);
     void *opaque;
 } PciMsiSink;
-
-typedef struct PciBus PciBus;
-typedef struct PciDevice PciDevice;
 
 typedef enum {
     PCI_BAR_NONE = 0,

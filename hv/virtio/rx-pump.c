@@ -15,6 +15,14 @@ rx_pump_fd_readable(int fd)
     return poll(&p, 1, 0) == 1 && (p.revents & (POLLIN | POLLHUP | POLLERR));
 }
 
+RxPumpWait
+rx_pump_read_result(ssize_t n)
+{
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return RX_PUMP_WAIT_INPUT;
+    return RX_PUMP_EOF;
+}
+
 static gpointer
 rx_pump_thread(gpointer opaque)
 {
@@ -34,6 +42,9 @@ rx_pump_thread(gpointer opaque)
             break;
         if (p[0].revents & POLLIN)
             (void) !read(pump->kick_fd, &v, sizeof(v));
+        /* a closed or broken backend fd would make poll() spin */
+        if (n == 2 && (p[1].revents & POLLNVAL))
+            eof = true;
         if (__atomic_load_n(&pump->stop, __ATOMIC_ACQUIRE))
             break;
         virtio_device_lock(pump->vdev);

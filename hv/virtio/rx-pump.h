@@ -9,6 +9,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include <glib.h>
 
@@ -17,7 +18,7 @@
 typedef enum {
     RX_PUMP_WAIT_INPUT,     /* buffers left, input drained: wait for the fd */
     RX_PUMP_WAIT_KICK,      /* no buffers (or device stopped): wait for a kick */
-    RX_PUMP_EOF,            /* the backend reached end of file: stop reading */
+    RX_PUMP_EOF,            /* end of file or a hard error: stop reading */
 } RxPumpWait;
 
 typedef RxPumpWait (*RxPumpDrain)(VirtioDevice *vdev);
@@ -41,3 +42,6 @@ void rx_pump_stop(RxPump *pump);
 
 /* Whether @fd has data (or EOF / error) to read now. */
 bool rx_pump_fd_readable(int fd);
+
+/* What a drain function returns after read() gave @n (errno set when < 0). */
+RxPumpWait rx_pump_read_result(ssize_t n);

@@ -98,7 +98,7 @@ console_rx_drain(VirtioDevice *vdev)
         n = readv(con->in_fd, e->iov + e->out_num, (int) MIN(e->in_num, 1024u));
         if (n <= 0) {
             virtqueue_unpop(vq);
-            ret = n == 0 ? RX_PUMP_EOF : RX_PUMP_WAIT_INPUT;
+            ret = rx_pump_read_result(n);
             break;
         }
         virtqueue_push(vq, e, (uint32_t) n);

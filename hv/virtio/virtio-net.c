@@ -89,7 +89,7 @@ net_rx_one(VirtioNet *net, VirtQueue *vq, RxPumpWait *wait)
     r = readv(net->tap_fd, net->iov, (int) n);
     if (r <= 0) {
         virtqueue_unpop(vq);
-        *wait = r == 0 ? RX_PUMP_EOF : RX_PUMP_WAIT_INPUT;
+        *wait = rx_pump_read_result(r);
         return false;
     }
     if (!net->vnet_hdr)
@@ -204,4 +204,18 @@ virtio_net_create(int tap_fd, const uint8_t mac[6])
         return NULL;
     }
     return &net->vdev;
+}
+
+void
+virtio_net_set_link(VirtioDevice *vdev, bool up)
+{
+    VirtioNet *net = (VirtioNet *) vdev;
+
+    virtio_device_lock(vdev);
+    pci_set_word(net->config + 6, up ? VIRTIO_NET_S_LINK_UP : 0);
+    if (vdev->status & VIRTIO_STATUS_DRIVER_OK)
+        virtio_device_notify_config(vdev);
+    else
+        vdev->config_generation++;
+    virtio_device_unlock(vdev);
 }
