@@ -55,8 +55,8 @@ struct _Client {
     /* main loop only */
     GSource *source;
     GIOCondition cond;
-    guint8 lenbuf[4];
-    size_t lenhave;
+    guint8 head[PACKET_MIN_LEN];  /* length word + header of the next packet */
+    size_t headhave;
     Message *rx;               /* packet being read */
     size_t rxhave;
     size_t rx_len;             /* announced length of rx */
