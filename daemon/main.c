@@ -100,15 +100,27 @@ daemonize(int *ready_fd)
     return 0;
 }
 
+static bool
+fd_is_regular_file(int fd)
+{
+    struct stat st;
+
+    return fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 static void
 daemonize_ready(int ready_fd)
 {
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
+    /* Detach from the caller; output redirected to a file (a log) is kept,
+     * terminals and pipes are not (a pipe would keep the caller waiting). */
     if (null >= 0) {
         dup2(null, STDIN_FILENO);
-        dup2(null, STDOUT_FILENO);
-        dup2(null, STDERR_FILENO);
+        if (!fd_is_regular_file(STDOUT_FILENO))
+            dup2(null, STDOUT_FILENO);
+        if (!fd_is_regular_file(STDERR_FILENO))
+            dup2(null, STDERR_FILENO);
         close(null);
     }
     if (write(ready_fd, "1", 1) != 1)
