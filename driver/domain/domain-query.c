@@ -2,6 +2,8 @@
 /* Per-domain queries and config changes: XML, info, vcpus, autostart,
  * metadata, rename. */
 #include <string.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 
 #include "driver/domain/domain-driver-priv.h"
 #include "util/error.h"
@@ -127,6 +129,46 @@ metadata_missing(void)
                  _("Requested metadata element is not present"));
 }
 
+static void
+strip_ns(xmlNode *node)
+{
+    for (; node; node = node->next) {
+        if (node->type != XML_ELEMENT_NODE)
+            continue;
+        node->ns = NULL;
+        if (node->nsDef) {
+            xmlFreeNsList(node->nsDef);
+            node->nsDef = NULL;
+        }
+        for (xmlAttr *a = node->properties; a; a = a->next)
+            a->ns = NULL;
+        strip_ns(node->children);
+    }
+}
+
+/* libvirt answers the element without its namespace prefix and
+ * declaration (virXMLExtractNamespaceXML). */
+static char *
+metadata_unqualify(char *xml)
+{
+    g_autofree char *owned = xml;
+    xmlDoc *doc = xmlReadMemory(xml, (int) strlen(xml), NULL, NULL,
+                                XML_PARSE_NONET);
+    xmlBuffer *buf;
+    char *ret = NULL;
+
+    if (!doc)
+        return g_steal_pointer(&owned);
+    strip_ns(xmlDocGetRootElement(doc));
+    if ((buf = xmlBufferCreate())) {
+        if (xmlNodeDump(buf, doc, xmlDocGetRootElement(doc), 0, 1) >= 0)
+            ret = g_strdup((const char *) xmlBufferContent(buf));
+        xmlBufferFree(buf);
+    }
+    xmlFreeDoc(doc);
+    return ret ? ret : g_steal_pointer(&owned);
+}
+
 char *
 domain_driver_get_metadata(DomainObj *obj, int type, const char *uri, unsigned int flags)
 {
@@ -154,7 +196,11 @@ domain_driver_get_metadata(DomainObj *obj, int type, const char *uri, unsigned i
                          _("a namespace URI is required for element metadata"));
             return NULL;
         }
-        return domain_def_get_metadata_element(def, uri);
+        {
+            char *xml = domain_def_get_metadata_element(def, uri);
+
+            return xml ? metadata_unqualify(xml) : NULL;
+        }
     }
     metadata_missing();
     return NULL;
