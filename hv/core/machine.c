@@ -354,6 +354,8 @@ machine_free(Machine *m)
     machine_close_fds(m);
     g_array_unref(m->fds);
     g_free(m->console_pty);
+    for (int i = 0; i < 32; i++)
+        g_free(m->pci_names[i]);
     for (guint i = m->devices->len; i > 0; i--)
         device_free(g_ptr_array_index(m->devices, i - 1));
     g_ptr_array_unref(m->devices);
@@ -503,7 +505,8 @@ machine_query_pci(Machine *m, json_object *a)
         addr = g_strdup_printf("0000:00:%02x.0", slot);
         ids = g_strdup_printf("%04x:%04x", pci_get_word(dev->config + PCI_VENDOR_ID),
                               pci_get_word(dev->config + PCI_DEVICE_ID));
-        json_object_object_add(o, "id", json_object_new_string(dev->name ? dev->name : ""));
+        json_object_object_add(o, "id", json_object_new_string(
+            m->pci_names[slot] ? m->pci_names[slot] : slot == 0 ? "pci0" : ""));
         json_object_object_add(o, "type", json_object_new_string(dev->name ? dev->name : "pci"));
         json_object_object_add(o, "bus", json_object_new_string("pci"));
         json_object_object_add(o, "pci-address", json_object_new_string(addr));

@@ -34,6 +34,7 @@ typedef struct Machine {
     DeviceEnv env;
     GPtrArray *devices;         /* Device*, legacy devices in creation order */
     struct PciBus *pci;         /* bus 0 with the host bridge and virtio functions */
+    char *pci_names[32];        /* launch ids of the functions, by slot */
     GArray *fds;                /* int: backend fds the devices borrow */
     char *console_pty;          /* virtio-console pty path, if any */
     Device *serial;

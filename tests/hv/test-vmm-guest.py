@@ -151,6 +151,10 @@ def test_virtio_devices(tmp):
         assert len(rep.rng) == 1 and any(rep.rng[0])
         wait_for(lambda: os.path.exists(console) and
                  guestlib.CONSOLE_HELLO in open(console).read(), 10, "console hello")
+        devs = g.ctl.cmd("query-devices")["return"]
+        assert [(d["id"], d["pci-address"]) for d in devs if d["bus"] == "pci"] == [
+            ("pci0", "0000:00:00.0"), ("rng0", "0000:00:01.0"), ("disk0", "0000:00:02.0"),
+            ("net0", "0000:00:03.0"), ("console0", "0000:00:04.0")], devs
         g.ctl.cmd("system-powerdown")
         g.ctl.wait_event("SHUTDOWN", 30)
         assert g.vmm.wait_exit() == 0
