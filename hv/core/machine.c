@@ -176,7 +176,7 @@ machine_add_device(Machine *m, Device *dev, char **err)
 static int
 machine_signal_msi(void *opaque, uint64_t addr, uint32_t data)
 {
-    Vm *vm = opaque;
+    Vm *vm = &((Machine *)opaque)->vm;
     struct kvm_msi msi = {
         .address_lo = (uint32_t)addr,
         .address_hi = (uint32_t)(addr >> 32),
@@ -191,7 +191,15 @@ machine_signal_msi(void *opaque, uint64_t addr, uint32_t data)
 static int
 machine_set_gsi(void *opaque, uint32_t gsi, int level)
 {
-    return vm_set_irq(opaque, gsi, level);
+    return vm_set_irq(&((Machine *)opaque)->vm, gsi, level);
+}
+
+static void
+machine_bar_changed(void *opaque, PciDevice *dev, int bar, bool mapped, uint64_t addr)
+{
+    Machine *m = opaque;
+
+    ioeventfd_bar_changed(&m->ioeventfds, dev, bar, mapped);
 }
 
 static int
@@ -200,8 +208,11 @@ machine_build_pci(Machine *m, char **err)
     PciMsiSink sink = {
         .signal_msi = machine_signal_msi,
         .set_irq = machine_set_gsi,
-        .opaque = &m->vm,
+        .bar_changed = machine_bar_changed,
+        .opaque = m,
     };
+
+    ioeventfd_init(&m->ioeventfds, m->vm.vm_fd);
 
     m->pci = pci_bus_create(&m->vm.pio, &m->vm.mmio, &m->vm.mem, &sink);
     if (!m->pci) {
@@ -351,6 +362,7 @@ machine_free(Machine *m)
     if (m->vm_created)
         vm_vcpus_stop(&m->vm);
     pci_bus_free(m->pci);
+    ioeventfd_cleanup(&m->ioeventfds);
     machine_close_fds(m);
     g_array_unref(m->fds);
     g_free(m->console_pty);

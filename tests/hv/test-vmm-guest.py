@@ -151,6 +151,14 @@ def test_virtio_devices(tmp):
         assert len(rep.rng) == 1 and any(rep.rng[0])
         wait_for(lambda: os.path.exists(console) and
                  guestlib.CONSOLE_HELLO in open(console).read(), 10, "console hello")
+        # After a reset the guest finds and drives the devices again.
+        nreads = len(rep.blk_reads)
+        g.send("reset")
+        g.ctl.wait_event("RESET", 30)
+        g.lines.wait_for(r"^ready$", 30)
+        assert len(rep.blk_reads) > nreads, rep.blk_reads
+        assert rep.blk_reads[nreads] == (0, 0, 8, guestlib.expected_read_crc(disk, 0, 8)), \
+            rep.blk_reads
         devs = g.ctl.cmd("query-devices")["return"]
         assert [(d["id"], d["pci-address"]) for d in devs if d["bus"] == "pci"] == [
             ("pci0", "0000:00:00.0"), ("rng0", "0000:00:01.0"), ("disk0", "0000:00:02.0"),
