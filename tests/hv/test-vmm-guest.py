@@ -97,6 +97,14 @@ def test_stop_cont_ticks(tmp):
         g.ctl.wait_event("RESUME")
         g.lines.wait_for(r"^tick \d+$", 30)
         assert g.lines.report.ticks[-1] > before[-1], (before[-1], g.lines.report.ticks[-1])
+        # Rapid stop/cont cycles never wedge a vCPU.
+        for _ in range(25):
+            assert "return" in g.ctl.cmd("stop")
+            assert "return" in g.ctl.cmd("cont")
+        assert g.ctl.cmd("query-status")["return"]["status"] == "running"
+        last = g.lines.report.ticks[-1]
+        wait_for(lambda: g.lines.readline(1.0) is not None and g.lines.report.ticks[-1] > last,
+                 20, "ticks after stop/cont cycles")
         g.ctl.cmd("quit")
         assert g.vmm.wait_exit() == 0
 
