@@ -20,6 +20,7 @@
 #include "daemon/dispatch.h"
 #include "daemon/event.h"
 #include "daemon/listen.h"
+#include "driver/domain/domain-driver.h"
 #include "util/error.h"
 #include "util/i18n.h"
 #include "util/log.h"
@@ -281,6 +282,7 @@ daemon_run(Options *o)
     Daemon d = { 0 };
     g_autofree char *pid_path = NULL;
     Listeners *listeners = NULL;
+    DomainDriver *domains = NULL;
     int ready_fd = -1, pid_fd = -1, ret = 1;
 
     paths_init(o->root);
@@ -311,8 +313,15 @@ daemon_run(Options *o)
     g_unix_signal_add(SIGTERM, on_sigterm, &d);
     g_unix_signal_add(SIGINT, on_sigterm, &d);
     g_unix_signal_add(SIGHUP, on_sighup, &d);
-    /* Drivers get d.event_sink here once they exist (unless listen_only). */
-    (void) o->listen_only;
+    /* Drivers get d.event_sink here (unless listen_only). */
+    if (!o->listen_only) {
+        g_autofree char *cfg_dir = paths_config_dir();
+        g_autofree char *state_dir = paths_state_dir();
+
+        domains = domain_driver_new(cfg_dir, state_dir, &d.event_sink);
+        domain_driver_load(domains);
+        domain_driver_set_default(domains);
+    }
     sd_notify(0, "READY=1");
     if (ready_fd >= 0)
         daemonize_ready(ready_fd);
@@ -323,6 +332,8 @@ daemon_run(Options *o)
     unlink(pid_path);
     ret = 0;
  out:
+    domain_driver_set_default(NULL);
+    domain_driver_free(domains);
     if (d.srv) {
         server_free(d.admin);
         server_free(d.srv);

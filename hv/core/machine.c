@@ -27,8 +27,6 @@
 #include "hv/devices/rtc.h"
 #include "hv/devices/serial.h"
 #include "hv/pci/pci.h"
-#include "hv/virtio/virtio-pci.h"
-#include "hv/virtio/virtio-rng.h"
 #include "util/i18n.h"
 
 typedef struct {
@@ -59,6 +57,7 @@ machine_new(LaunchDesc *desc, char **err)
 
     m->desc = desc;
     m->devices = g_ptr_array_new();
+    m->fds = g_array_new(FALSE, FALSE, sizeof(int));
     m->vm.vm_fd = m->vm.kvm_fd = m->vm.ram_fd = -1;
     if (linux_boot_prepare(&m->boot, desc->kernel, desc->initrd, desc->cmdline, err) < 0) {
         machine_free(m);
@@ -196,26 +195,6 @@ machine_set_gsi(void *opaque, uint32_t gsi, int level)
 }
 
 static int
-machine_add_virtio(Machine *m, VirtioDevice *vdev, const char *what, char **err)
-{
-    PciDevice *pdev = virtio_pci_create(vdev, &m->vm.mem);
-    int r;
-
-    if (!pdev) {
-        virtio_device_free(vdev);
-        *err = g_strdup_printf(_("cannot create %1$s"), what);
-        return -ENOMEM;
-    }
-    r = pci_bus_add_device(m->pci, pdev, -1);
-    if (r < 0) {
-        pdev->ops->destroy(pdev);
-        *err = g_strdup_printf(_("cannot plug %1$s: %2$s"), what, g_strerror(-r));
-        return r;
-    }
-    return 0;
-}
-
-static int
 machine_build_pci(Machine *m, char **err)
 {
     PciMsiSink sink = {
@@ -229,16 +208,7 @@ machine_build_pci(Machine *m, char **err)
         *err = g_strdup(_("cannot create the PCI bus"));
         return -EEXIST;
     }
-    if (m->desc->rng) {
-        VirtioDevice *rng = virtio_rng_create();
-
-        if (!rng) {
-            *err = g_strdup(_("cannot create virtio-rng"));
-            return -ENOMEM;
-        }
-        return machine_add_virtio(m, rng, "virtio-rng", err);
-    }
-    return 0;
+    return machine_build_virtio(m, err);
 }
 
 static void
@@ -259,11 +229,6 @@ machine_build_devices(Machine *m, char **err)
     CharBackend *cb = NULL;
     int r = 0;
 
-    /* Refuse rather than boot without a device the description names. */
-    if (d->disks->len || d->nics->len || d->has_console) {
-        *err = g_strdup(_("virtio-blk, virtio-net and virtio-console are not available in this build yet"));
-        return -ENOTSUP;
-    }
     if (d->serial.type != LAUNCH_CHAR_NONE) {
         cb = char_backend_open(&d->serial, &r);
         if (!cb) {
@@ -386,6 +351,9 @@ machine_free(Machine *m)
     if (m->vm_created)
         vm_vcpus_stop(&m->vm);
     pci_bus_free(m->pci);
+    machine_close_fds(m);
+    g_array_unref(m->fds);
+    g_free(m->console_pty);
     for (guint i = m->devices->len; i > 0; i--)
         device_free(g_ptr_array_index(m->devices, i - 1));
     g_ptr_array_unref(m->devices);
@@ -540,6 +508,8 @@ machine_query_pci(Machine *m, json_object *a)
         json_object_object_add(o, "bus", json_object_new_string("pci"));
         json_object_object_add(o, "pci-address", json_object_new_string(addr));
         json_object_object_add(o, "pci-id", json_object_new_string(ids));
+        if (m->console_pty && !g_strcmp0(ids, "1af4:1043"))
+            json_object_object_add(o, "pty", json_object_new_string(m->console_pty));
         json_object_array_add(a, o);
     }
 }

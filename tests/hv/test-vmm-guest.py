@@ -5,6 +5,7 @@
 against the guest's tick counter, and resets."""
 import os
 import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +29,7 @@ class GuestVm:
                        extra=extra)
 
     def __enter__(self):
-        self.vmm.start()
+        self.vmm.start(**getattr(self.vmm, "start_kw", {}))
         self.ctl = self.vmm.connect(cont=False)
         self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         wait_for(lambda: os.path.exists(self.sock_path), what="serial socket")
@@ -118,11 +119,90 @@ def test_serial_commands_and_reset(tmp):
         assert g.vmm.wait_exit() == 0
 
 
+def test_virtio_devices(tmp):
+    disk = os.path.join(tmp, "disk.img")
+    data = guestlib.make_disk(disk, 2048)
+    crc0 = guestlib.expected_read_crc(data, 0, 8)
+    console = os.path.join(tmp, "console.log")
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    extra = {"rng": {}, "disks": [{"path": disk, "serial": "VKTSER1"}],
+             "nics": [{"fd": b.fileno(), "mac": "52:54:00:ab:cd:ef"}],
+             "console": {"type": "file", "path": console}}
+    g = GuestVm(tmp, "vkt.blk=1 vkt.blkwrite=5:171 vkt.net=1 vkt.console=1 vkt.rng=1",
+                name="virtio", extra=extra)
+    g.vmm.start_kw = {"pass_fds": (b.fileno(),)}
+    with g:
+        b.close()
+        g.lines.wait_for(r"^ready$", 30)
+        rep = g.lines.report
+        assert rep.pci_ids() == sorted(["1b36:0008", "1af4:1044", "1af4:1042", "1af4:1041",
+                                        "1af4:1043"]), rep.pci
+        assert rep.blk[0] == (2048, "VKTSER1"), rep.blk
+        assert rep.blk_reads[0] == (0, 0, 8, crc0), (rep.blk_reads, hex(crc0))
+        assert rep.blk_writes == [(0, 5, 0xab)], rep.blk_writes
+        assert guestlib.sector_is_pattern(disk, 5, 0xab), "write did not land in the file"
+        assert rep.net_macs[0] == "52:54:00:ab:cd:ef", rep.net_macs
+        a.settimeout(10)
+        frame = a.recv(4096)
+        dst, src, ethertype, text = guestlib.parse_frame(frame)
+        assert src == "52:54:00:ab:cd:ef" and ethertype == guestlib.ETHERTYPE_TEST, frame[:32]
+        assert text.startswith(guestlib.FRAME_PREFIX), text
+        assert len(rep.rng) == 1 and any(rep.rng[0])
+        wait_for(lambda: os.path.exists(console) and
+                 guestlib.CONSOLE_HELLO in open(console).read(), 10, "console hello")
+        g.ctl.cmd("system-powerdown")
+        g.ctl.wait_event("SHUTDOWN", 30)
+        assert g.vmm.wait_exit() == 0
+    a.close()
+
+
+def test_tap_in_netns(tmp):
+    if os.getuid() != 0 or not os.path.exists("/dev/net/tun"):
+        print("  skipped: needs root and /dev/net/tun")
+        return
+    ns = "vkt-vmm-%d" % os.getpid()
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    cap = None
+    try:
+        run = ["ip", "netns", "exec", ns]
+        subprocess.run(run + ["ip", "tuntap", "add", "dev", "vkt0", "mode", "tap"], check=True)
+        subprocess.run(run + ["ip", "link", "set", "vkt0", "up"], check=True)
+        # A raw socket in the namespace captures what the guest sends.
+        cap = subprocess.Popen(run + [sys.executable, "-c", CAPTURE], stdout=subprocess.PIPE)
+        time.sleep(0.3)
+        g = GuestVm(tmp, "vkt.net=1", name="tap",
+                    extra={"nics": [{"tap": "vkt0", "mac": "52:54:00:00:00:42"}]})
+        g.vmm.start_kw = {"wrapper": run}
+        with g:
+            g.lines.wait_for(r"^net0: sent \d+ bytes", 30)
+            out, _ = cap.communicate(timeout=10)
+            assert b"virtkvm-test-frame" in out and b"52:54:00:00:00:42" in out, out
+            g.ctl.cmd("quit")
+            assert g.vmm.wait_exit() == 0
+    finally:
+        if cap and cap.poll() is None:
+            cap.kill()
+            cap.wait()
+        subprocess.run(["ip", "netns", "del", ns])
+
+
+CAPTURE = r"""
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x88B5))
+s.bind(("vkt0", 0))
+s.settimeout(20)
+f = s.recv(4096)
+print(":".join("%02x" % b for b in f[6:12]), f[14:].split(b"\0")[0].decode())
+"""
+
+
 TESTS = [
     test_boot_report_and_power_button,
     test_high_memory_e820,
     test_stop_cont_ticks,
     test_serial_commands_and_reset,
+    test_virtio_devices,
+    test_tap_in_netns,
 ]
 
 
