@@ -535,18 +535,28 @@ void
 dom_setf(xmlNode *node, const char *attr, const char *fmt, ...)
 {
     va_list ap;
-    g_autofree char *v = NULL;
+    char buf[64];
+    g_autofree char *big = NULL;
+    int n;
 
     va_start(ap, fmt);
-    v = g_strdup_vprintf(fmt, ap);
+    n = g_vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
-    dom_set(node, attr, v);
+    if (n >= (int) sizeof(buf)) {
+        va_start(ap, fmt);
+        big = g_strdup_vprintf(fmt, ap);
+        va_end(ap);
+    }
+    dom_set(node, attr, big ? big : buf);
 }
 
 void
 dom_set_uint(xmlNode *node, const char *attr, unsigned long long v)
 {
-    dom_setf(node, attr, "%llu", v);
+    char buf[24];
+
+    g_snprintf(buf, sizeof(buf), "%llu", v);
+    dom_set(node, attr, buf);
 }
 
 xmlNode *
@@ -555,6 +565,13 @@ dom_add_copy(xmlNode *parent, const xmlNode *kept)
     xmlNode *c = xmlDocCopyNode((xmlNode *) kept, parent->doc, 1);
 
     return xmlAddChild(parent, c);
+}
+
+static void
+ser_indent(GString *s, int depth)
+{
+    for (int i = 0; i < depth; i++)
+        g_string_append_len(s, "  ", 2);
 }
 
 static void
@@ -621,7 +638,7 @@ ser_node(GString *s, xmlNode *n, int depth)
                  !text_is_blank(c->content))
             has_text = true;
     }
-    g_string_append_printf(s, "%*s", depth * 2, "");
+    ser_indent(s, depth);
     ser_start(s, n);
     if (!has_elem && !has_text) {
         g_string_append(s, "/>\n");
@@ -643,12 +660,12 @@ ser_node(GString *s, xmlNode *n, int depth)
                        !text_is_blank(c->content)) {
                 g_autofree char *t = g_strstrip(g_strdup((const char *) c->content));
 
-                g_string_append_printf(s, "%*s", (depth + 1) * 2, "");
+                ser_indent(s, depth + 1);
                 ser_escape(s, (const xmlChar *) t, false);
                 g_string_append_c(s, '\n');
             }
         }
-        g_string_append_printf(s, "%*s", depth * 2, "");
+        ser_indent(s, depth);
     }
     g_string_append(s, "</");
     ser_qname(s, n->ns, n->name);
