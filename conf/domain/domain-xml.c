@@ -587,6 +587,13 @@ ser_escape(GString *s, const xmlChar *t, bool attr)
         case '\n':
             g_string_append(s, attr ? "&#10;" : "\n");
             break;
+        case '\t':
+            g_string_append(s, attr ? "&#9;" : "\t");
+            break;
+        case '\r':
+            /* a raw CR would come back as LF */
+            g_string_append(s, "&#13;");
+            break;
         default: g_string_append_c(s, (char) *t);
         }
     }
