@@ -23,6 +23,7 @@ typedef struct {
     BlockFormat format;
     bool read_only;
     bool direct;            /* O_DIRECT where the file system allows */
+    bool auto_format;       /* probe the format instead of trusting @format */
 } BlockOpenOptions;
 
 /* Opens an image on @fd, taking ownership of it (closed on failure too). */
@@ -45,3 +46,23 @@ int block_write_zeroes(BlockBackend *bb, uint64_t offset, uint64_t len, bool may
 
 /* Flushes and frees; accepts NULL. */
 void block_close(BlockBackend *bb);
+
+/* BLOCK_FORMAT_QCOW2 when @fd starts with the qcow2 magic, else
+ * BLOCK_FORMAT_RAW; -errno when it cannot be read.  Uses pread only. */
+int block_probe_format(int fd);
+BlockFormat block_get_format(BlockBackend *bb);
+
+typedef struct {
+    char *id;
+    char *name;
+    uint64_t vm_state_size;
+    uint32_t date_sec;
+    uint32_t date_nsec;
+    uint64_t vm_clock_nsec;
+    uint64_t disk_size;     /* 0 when the image does not record it */
+} BlockSnapshotInfo;
+
+/* Internal snapshots of the image (none for raw). Free with
+ * block_snapshot_list_free. */
+int block_snapshot_list(BlockBackend *bb, BlockSnapshotInfo **out, size_t *count);
+void block_snapshot_list_free(BlockSnapshotInfo *list, size_t count);

@@ -9,7 +9,7 @@
 /* Low boot structures (all below 1 MiB). */
 #define LAYOUT_GDT_ADDR           0x00000500ULL
 #define LAYOUT_BOOT_PARAMS_ADDR   0x00007000ULL   /* Linux "zero page" */
-#define LAYOUT_PML4_ADDR          0x00009000ULL   /* identity page tables: 0x9000-0xCFFF */
+#define LAYOUT_PML4_ADDR          0x00009000ULL   /* identity page tables: 0x9000-0xEFFF */
 #define LAYOUT_BOOT_STACK_ADDR    0x0008ff00ULL
 #define LAYOUT_CMDLINE_ADDR       0x00020000ULL
 #define LAYOUT_CMDLINE_MAX        0x00010000ULL
@@ -39,6 +39,7 @@
 #define LAYOUT_PIO_ACPI_PM1A_CNT  0x604           /* PM1a_CNT_BLK, 2 bytes */
 #define LAYOUT_PIO_ACPI_PM_TMR    0x608           /* PM_TMR_BLK, 4 bytes */
 #define LAYOUT_PIO_PCI_CONFIG     0xcf8           /* 0xcf8-0xcff */
+#define LAYOUT_PIO_PVPANIC        0x505           /* pvpanic (when configured) */
 #define LAYOUT_PIO_PCI_IO_START   0xc000          /* I/O BARs */
 #define LAYOUT_PIO_PCI_IO_SIZE    0x4000
 
@@ -49,3 +50,4 @@
 #define LAYOUT_IRQ_COM1           4
 #define LAYOUT_IRQ_ACPI_SCI       9
 #define LAYOUT_IRQ_RTC            8
+#define LAYOUT_IRQ_PCI_BASE       16              /* INTx: GSI 16-19, level, low */
