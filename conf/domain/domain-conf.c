@@ -34,23 +34,25 @@ free_node(xmlNode *n)
         xmlFreeNode(n);
 }
 
+static void
+domain_def_free_kept(DomainDef *def)
+{
+    xmlNode *kept[] = {
+        def->metadata, def->memory_backing, def->memtune, def->blkiotune,
+        def->numatune, def->cputune, def->iothreads, def->cpu.node, def->sysinfo,
+        def->features, def->clock, def->pm, def->resource, def->perf,
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(kept); i++)
+        free_node(kept[i]);
+}
+
 void
 domain_def_free(DomainDef *def)
 {
-    xmlNode *kept[] = {
-        def ? def->metadata : NULL, def ? def->memory_backing : NULL,
-        def ? def->memtune : NULL, def ? def->blkiotune : NULL,
-        def ? def->numatune : NULL, def ? def->cputune : NULL,
-        def ? def->iothreads : NULL, def ? def->cpu.node : NULL,
-        def ? def->sysinfo : NULL, def ? def->features : NULL,
-        def ? def->clock : NULL, def ? def->pm : NULL,
-        def ? def->resource : NULL, def ? def->perf : NULL,
-    };
-
     if (!def)
         return;
-    for (size_t i = 0; i < G_N_ELEMENTS(kept); i++)
-        free_node(kept[i]);
+    domain_def_free_kept(def);
     g_free(def->name);
     g_free(def->genid);
     g_free(def->title);
