@@ -142,6 +142,9 @@ parse_genid(DomainDef *def, xmlNode *node)
         dom_error(VK_ERR_XML_ERROR, _("malformed genid element '%1$s'"), def->genid);
         return -1;
     }
+    g_free(def->genid);
+    def->genid = g_malloc(DOMAIN_UUID_STRLEN);
+    domain_uuid_format(tmp, def->genid);    /* canonical form */
     return 0;
 }
 
@@ -151,6 +154,11 @@ parse_metadata(DomainDef *def, xmlNode *node)
     g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
 
     for (xmlNode *c = node->children; c; c = c->next) {
+        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
+            !xmlIsBlankNode(c)) {
+            dom_error(VK_ERR_XML_ERROR, _("unexpected text in element <metadata>"));
+            return -1;
+        }
         if (c->type != XML_ELEMENT_NODE)
             continue;
         if (!c->ns || !c->ns->href) {
@@ -177,7 +185,7 @@ parse_text_field(DomainDef *def, xmlNode *node)
 
     if (parse_text_once(node, slot) < 0)
         return -1;
-    if (slot == &def->title && strchr(*slot, '\n')) {
+    if (slot == &def->title && strpbrk(*slot, "\r\n")) {
         dom_error(VK_ERR_XML_ERROR, _("title can't contain newlines"));
         return -1;
     }

@@ -25,7 +25,7 @@ static const char cpu_grammar[] =
 
 static const char cputune_grammar[] =
     "cputune\n"
-    "  shares :#\n"
+    "  shares :#2-262144\n"
     "  period :#\n"
     "  quota :-#\n"
     "  global_period :#\n"

@@ -32,10 +32,10 @@ static const char memtune_grammar[] =
 
 static const char blkiotune_grammar[] =
     "blkiotune\n"
-    "  weight :#\n"
+    "  weight :#100-1000\n"
     "  *device\n"
     "    path :\n"
-    "    weight :#\n"
+    "    weight :#100-1000\n"
     "    read_iops_sec :#\n"
     "    write_iops_sec :#\n"
     "    read_bytes_sec :#\n"

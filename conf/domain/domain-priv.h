@@ -19,6 +19,11 @@
  *   attr            any string value
  *   attr=a|b|c      one of the listed values
  *   attr=#          unsigned integer (decimal, or 0x hex)
+ *   attr=#LO-HI     unsigned integer within [LO, HI]
+ *   attr=x          0x + 4 hex digits (USB/PCI vendor and product ids)
+ *   attr=w          a word: letters, digits and _ . : + / -
+ *   attr=/          an absolute path (also ":/" for text content)
+ *   attr=u          a UUID in its 36-character form
  *   attr=-#         signed integer
  *   ...             element checked by its own parser
  *   :               free text content allowed

@@ -4,6 +4,7 @@
  * tree builder and the libvirt-style serializer shared by conf/domain.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,10 @@ typedef enum {
     SPEC_ENUM,
     SPEC_UINT,
     SPEC_INT,
+    SPEC_HEXID,     /* 0x + 4 hex digits (USB/PCI ids) */
+    SPEC_WORD,      /* [A-Za-z0-9_.:+/-]+ */
+    SPEC_PATH,      /* absolute path */
+    SPEC_UUID,      /* 8-4-4-4-12 hex digits */
     SPEC_NONE,      /* text only: no text allowed */
 } SpecKind;
 
@@ -21,6 +26,7 @@ typedef struct {
     char *name;
     SpecKind kind;
     char **values;  /* SPEC_ENUM */
+    unsigned long long lo, hi;  /* SPEC_UINT range */
 } SpecAttr;
 
 struct DomSpec {
@@ -38,10 +44,21 @@ static GHashTable *spec_cache;
 static void
 spec_parse_value(SpecAttr *a, const char *v)
 {
+    a->hi = G_MAXUINT64;
     if (!v) {
         a->kind = SPEC_ANY;
-    } else if (strcmp(v, "#") == 0) {
+    } else if (v[0] == '#') {
         a->kind = SPEC_UINT;
+        if (v[1])
+            g_assert(sscanf(v + 1, "%llu-%llu", &a->lo, &a->hi) == 2);
+    } else if (strcmp(v, "x") == 0) {
+        a->kind = SPEC_HEXID;
+    } else if (strcmp(v, "w") == 0) {
+        a->kind = SPEC_WORD;
+    } else if (strcmp(v, "/") == 0) {
+        a->kind = SPEC_PATH;
+    } else if (strcmp(v, "u") == 0) {
+        a->kind = SPEC_UUID;
     } else if (strcmp(v, "-#") == 0) {
         a->kind = SPEC_INT;
     } else {
@@ -154,12 +171,24 @@ spec_value_ok(const SpecAttr *a, const char *v)
         return true;
     case SPEC_ENUM:
         return g_strv_contains((const char *const *) a->values, v);
-    case SPEC_UINT:
+    case SPEC_UINT: {
+        unsigned long long n;
+
         if (!*v || *v == '-' || *v == '+' || g_ascii_isspace(*v))
             return false;
         errno = 0;
-        (void) g_ascii_strtoull(v, &end, 0);
-        return errno == 0 && end && !*end;
+        n = g_ascii_strtoull(v, &end, 0);
+        return errno == 0 && end && !*end && n >= a->lo && n <= a->hi;
+    }
+    case SPEC_HEXID:
+        return g_regex_match_simple("^0x[0-9a-fA-F]{4}$", v, 0, 0);
+    case SPEC_UUID:
+        return g_uuid_string_is_valid(v);
+    case SPEC_PATH:
+        return v[0] == '/' && v[1] != '\0' ? true : strcmp(v, "/") == 0;
+    case SPEC_WORD:
+        return *v && strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                "0123456789_.:+/-") == strlen(v);
     case SPEC_INT:
         if (!*v || g_ascii_isspace(*v))
             return false;
@@ -214,7 +243,8 @@ spec_check_attrs(const DomSpec *s, xmlNode *node, const char *path)
             return -1;
         }
         v = xml_get_prop(node, sa->name);
-        if (!spec_value_ok(sa, v)) {
+        /* line breaks fit no attribute of the schema */
+        if (!spec_value_ok(sa, v) || strpbrk(v, "\r\n")) {
             dom_error(VK_ERR_XML_ERROR,
                       _("invalid value '%1$s' for attribute '%2$s' of element <%3$s>"),
                       v, sa->name, path);
@@ -275,12 +305,12 @@ spec_check_node(const DomSpec *s, xmlNode *node, const char *path)
     if (spec_check_attrs(s, node, path) < 0 ||
         spec_check_children(s, node, path) < 0)
         return -1;
-    if (s->text.kind == SPEC_UINT || s->text.kind == SPEC_ENUM ||
-        s->text.kind == SPEC_INT) {
+    if (s->text.kind != SPEC_ANY && s->text.kind != SPEC_NONE) {
         g_autofree char *t = xml_get_content(node);
 
         g_strstrip(t);
-        if (!spec_value_ok(&s->text, t)) {
+        /* an empty path is an absent one (rng builtin, ejected media) */
+        if (!(s->text.kind == SPEC_PATH && !*t) && !spec_value_ok(&s->text, t)) {
             dom_error(VK_ERR_XML_ERROR, _("invalid value '%1$s' in element <%2$s>"),
                       t, path);
             return -1;
