@@ -15,7 +15,7 @@ static const char max_grammar[] = "maxMemory unit slots=# :#\n";
 static const char backing_grammar[] =
     "memoryBacking\n"
     "  hugepages\n"
-    "    *page size=# unit nodeset\n"
+    "    *page size=# unit nodeset=c\n"
     "  nosharepages\n"
     "  locked\n"
     "  source type=file|anonymous|memfd\n"
@@ -43,8 +43,8 @@ static const char blkiotune_grammar[] =
 
 static const char numatune_grammar[] =
     "numatune\n"
-    "  memory mode=interleave|strict|preferred|restrictive nodeset placement=static|auto\n"
-    "  *memnode cellid=# mode=interleave|strict|preferred|restrictive nodeset\n";
+    "  memory mode=interleave|strict|preferred|restrictive nodeset=c placement=static|auto\n"
+    "  *memnode cellid=# mode=interleave|strict|preferred|restrictive nodeset=c\n";
 
 static int
 memory_check_range(unsigned long long kib, const char *what)

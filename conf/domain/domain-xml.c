@@ -19,6 +19,9 @@ typedef enum {
     SPEC_WORD,      /* [A-Za-z0-9_.:+/-]+ */
     SPEC_PATH,      /* absolute path */
     SPEC_UUID,      /* 8-4-4-4-12 hex digits */
+    SPEC_CPUSET,    /* 0-3,^2,8 */
+    SPEC_PORT,      /* -1 or 0..65535 */
+    SPEC_DNS,       /* [A-Za-z0-9.-]+ */
     SPEC_NONE,      /* text only: no text allowed */
 } SpecKind;
 
@@ -59,6 +62,12 @@ spec_parse_value(SpecAttr *a, const char *v)
         a->kind = SPEC_PATH;
     } else if (strcmp(v, "u") == 0) {
         a->kind = SPEC_UUID;
+    } else if (strcmp(v, "c") == 0) {
+        a->kind = SPEC_CPUSET;
+    } else if (strcmp(v, "p") == 0) {
+        a->kind = SPEC_PORT;
+    } else if (strcmp(v, "d") == 0) {
+        a->kind = SPEC_DNS;
     } else if (strcmp(v, "-#") == 0) {
         a->kind = SPEC_INT;
     } else {
@@ -161,6 +170,13 @@ spec_get(const char *grammar)
     return s;
 }
 
+bool
+dom_cpuset_valid(const char *v)
+{
+    return g_regex_match_simple("^(\\^?[0-9]+|[0-9]+-[0-9]+)(,(\\^?[0-9]+|[0-9]+-[0-9]+))*$",
+                                v, 0, 0);
+}
+
 static bool
 spec_value_ok(const SpecAttr *a, const char *v)
 {
@@ -182,6 +198,18 @@ spec_value_ok(const SpecAttr *a, const char *v)
     }
     case SPEC_HEXID:
         return g_regex_match_simple("^0x[0-9a-fA-F]{4}$", v, 0, 0);
+    case SPEC_CPUSET:
+        return dom_cpuset_valid(v);
+    case SPEC_PORT: {
+        long long n;
+
+        errno = 0;
+        n = g_ascii_strtoll(v, &end, 10);
+        return *v && errno == 0 && end && !*end && n >= -1 && n <= 65535;
+    }
+    case SPEC_DNS:
+        return *v && strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                "0123456789.-") == strlen(v);
     case SPEC_UUID:
         return g_uuid_string_is_valid(v);
     case SPEC_PATH:
