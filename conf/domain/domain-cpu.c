@@ -95,6 +95,10 @@ cpu_normalize_cells(DomainCpuDef *cpu, xmlNode *numa)
             dom_error(VK_ERR_XML_ERROR, _("missing 'cpus' of NUMA cell"));
             return -1;
         }
+        if (dom_child(c, "distances") && !dom_child(dom_child(c, "distances"), "sibling")) {
+            dom_error(VK_ERR_XML_ERROR, _("NUMA cell <distances> needs a <sibling>"));
+            return -1;
+        }
         dom_set_uint(c, "memory", kib);
         dom_set(c, "unit", "KiB");
     }

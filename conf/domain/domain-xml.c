@@ -213,7 +213,7 @@ spec_value_ok(const SpecAttr *a, const char *v)
     case SPEC_UUID:
         return g_uuid_string_is_valid(v);
     case SPEC_PATH:
-        return v[0] == '/' && v[1] != '\0' ? true : strcmp(v, "/") == 0;
+        return v[0] == '/' && !strpbrk(v, "\r\n");
     case SPEC_WORD:
         return *v && strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                                 "0123456789_.:+/-") == strlen(v);
