@@ -22,8 +22,8 @@ static const char net_grammar[] =
     "  virtualport type=openvswitch|802.1Qbg|802.1Qbh|midonet\n"
     "    parameters interfaceid=u profileid=w managerid=#0-255 typeid=# typeidversion=#0-255"
     " instanceid=u\n"
-    "  filterref filter=w\n"
-    "    *parameter name value\n"
+    "  filterref filter=[a-zA-Z0-9_.:-]\n"
+    "    *parameter name=[a-zA-Z0-9_] value=[a-zA-Z0-9_.:]\n"
     "  address ...\n";
 
 static const char *const net_models[] = {

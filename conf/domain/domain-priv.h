@@ -27,6 +27,7 @@
  *   attr=c          a CPU/node set: 0-3,^2,8
  *   attr=p          a port: -1 (automatic) or 0..65535
  *   attr=d          a DNS name or IPv4 address
+ *   attr=[a-z0-9_]  one or more characters of the set (ranges allowed)
  *   attr=-#         signed integer
  *   ...             element checked by its own parser
  *   :               free text content allowed

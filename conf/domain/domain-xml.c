@@ -22,6 +22,7 @@ typedef enum {
     SPEC_CPUSET,    /* 0-3,^2,8 */
     SPEC_PORT,      /* -1 or 0..65535 */
     SPEC_DNS,       /* [A-Za-z0-9.-]+ */
+    SPEC_CHARSET,   /* [set]: one or more characters of the set */
     SPEC_NONE,      /* text only: no text allowed */
 } SpecKind;
 
@@ -30,6 +31,7 @@ typedef struct {
     SpecKind kind;
     char **values;  /* SPEC_ENUM */
     unsigned long long lo, hi;  /* SPEC_UINT range */
+    guint8 set[32];             /* SPEC_CHARSET bitmap */
 } SpecAttr;
 
 struct DomSpec {
@@ -68,6 +70,19 @@ spec_parse_value(SpecAttr *a, const char *v)
         a->kind = SPEC_PORT;
     } else if (strcmp(v, "d") == 0) {
         a->kind = SPEC_DNS;
+    } else if (v[0] == '[') {
+        a->kind = SPEC_CHARSET;
+        for (const char *c = v + 1; *c && *c != ']'; c++) {
+            unsigned char from = (unsigned char) *c;
+            unsigned char to = from;
+
+            if (c[1] == '-' && c[2] && c[2] != ']') {
+                to = (unsigned char) c[2];
+                c += 2;
+            }
+            for (unsigned int k = from; k <= to; k++)
+                a->set[k / 8] |= (guint8) (1u << (k % 8));
+        }
     } else if (strcmp(v, "-#") == 0) {
         a->kind = SPEC_INT;
     } else {
@@ -212,6 +227,12 @@ spec_value_ok(const SpecAttr *a, const char *v)
                                 "0123456789.-") == strlen(v);
     case SPEC_UUID:
         return g_uuid_string_is_valid(v);
+    case SPEC_CHARSET:
+        for (const unsigned char *c = (const unsigned char *) v; *c; c++) {
+            if (!(a->set[*c / 8] & (1u << (*c % 8))))
+                return false;
+        }
+        return *v != '\0';
     case SPEC_PATH:
         return v[0] == '/' && !strpbrk(v, "\r\n");
     case SPEC_WORD:
