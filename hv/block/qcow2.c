@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "hv/block/qcow2-int.h"
+#include "util/i18n.h"
+#include "util/log.h"
 
 #define QCOW2_L2_CACHE_BYTES (32 * 1024 * 1024)
 #define QCOW2_L2_CACHE_MAX 1024
@@ -25,9 +27,12 @@ qcow2_state_free(Qcow2State *s)
     if (s->pending_frees)
         g_array_free(s->pending_frees, TRUE);
     block_snapshot_list_free(s->snapshots, s->nb_snapshots);
+    g_free(s->snap_l1_offsets);
+    g_free(s->snap_l1_sizes);
     g_free(s->l1);
     g_free(s->rt);
     qcow2_header_clear(&s->h);
+    g_free(s->path);
     g_mutex_clear(&s->lock);
     if (s->fd >= 0)
         close(s->fd);
@@ -135,15 +140,26 @@ qcow2_open_writable(Qcow2State *s)
 {
     int ret;
 
-    if (s->h.incompatible_features & (QCOW2_INCOMPAT_DIRTY | QCOW2_INCOMPAT_CORRUPT))
+    if (s->h.incompatible_features & QCOW2_INCOMPAT_CORRUPT) {
+        log_warning(_("qcow2 image %1$s is marked corrupt; it can only be opened read-only"),
+                    s->path);
         return -EUCLEAN;
-    if (s->h.autoclear_features == 0)
-        return 0;
-    ret = qcow2_header_write_u64(s, QCOW2_HDR_AUTOCLEAR, 0);
-    if (ret == 0)
-        ret = block_fd_sync(s->fd);
-    if (ret == 0)
+    }
+    if (s->h.autoclear_features) {
+        ret = qcow2_header_write_u64(s, QCOW2_HDR_AUTOCLEAR, 0);
+        if (ret == 0)
+            ret = block_fd_sync(s->fd);
+        if (ret < 0)
+            return ret;
         s->h.autoclear_features = 0;
+    }
+    if (!(s->h.incompatible_features & QCOW2_INCOMPAT_DIRTY))
+        return 0;
+    /* Lazy refcounts were left unflushed: recount them from the tables. */
+    ret = qcow2_repair_refcounts(s);
+    if (ret < 0)
+        log_warning(_("qcow2 image %1$s has the dirty bit set and its refcounts cannot be rebuilt (%2$s); run 'qemu-img check -r all' on it"),
+                    s->path, g_strerror(-ret));
     return ret;
 }
 
@@ -157,6 +173,7 @@ qcow2_open(int fd, const char *path, const BlockOpenOptions *opts, unsigned dept
 
     g_mutex_init(&s->lock);
     s->fd = fd;
+    s->path = g_strdup(path ? path : "(fd)");
     s->read_only = opts->read_only;
     if (!s->read_only && (fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY)
         return -EBADF;
