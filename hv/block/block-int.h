@@ -49,6 +49,8 @@ int block_fd_pwrite(int fd, const void *buf, size_t len, uint64_t offset);
 int block_fd_preadv(int fd, const struct iovec *iov, int iovcnt, uint64_t offset);
 int block_fd_pwritev(int fd, const struct iovec *iov, int iovcnt, uint64_t offset);
 int block_fd_sync(int fd);
+/* Length of a regular file or block device. */
+int block_fd_size(int fd, uint64_t *size, bool *is_blk);
 
 /* Total length of an iovec array. */
 size_t block_iov_size(const struct iovec *iov, int iovcnt);

@@ -167,6 +167,7 @@ int qcow2_refcount_get(Qcow2State *s, uint64_t cluster, uint64_t *rc);
 int64_t qcow2_alloc_clusters(Qcow2State *s, uint64_t n);
 int qcow2_refcount_update(Qcow2State *s, uint64_t cluster, uint64_t n, int delta);
 int qcow2_refcount_set(Qcow2State *s, uint64_t cluster, uint64_t value);
+int qcow2_refcount_last_used(Qcow2State *s, uint64_t *end);
 void qcow2_free_deferred(Qcow2State *s, uint64_t offset, uint64_t len);
 int qcow2_apply_pending_frees(Qcow2State *s);
 bool qcow2_pending_frees_full(Qcow2State *s);

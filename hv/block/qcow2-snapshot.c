@@ -4,7 +4,6 @@
  * dates and VM state size, bounds-checked against the file.
  */
 #include <errno.h>
-#include <sys/stat.h>
 
 #include "hv/block/qcow2-int.h"
 
@@ -63,16 +62,13 @@ qcow2_snapshot_read_one(Qcow2State *s, uint64_t *off, uint64_t limit, size_t i)
 int
 qcow2_snapshot_table_read(Qcow2State *s)
 {
-    struct stat st;
     uint64_t off = s->h.snapshots_offset;
     uint64_t limit;
     int ret = 0;
 
     if (s->h.nb_snapshots == 0)
         return 0;
-    if (fstat(s->fd, &st) < 0)
-        return -errno;
-    limit = MIN((uint64_t) st.st_size, off + QCOW2_SNAPSHOT_TABLE_MAX);
+    limit = MIN(s->phys_size, off + QCOW2_SNAPSHOT_TABLE_MAX);
     s->snapshots = g_new0(BlockSnapshotInfo, s->h.nb_snapshots);
     s->snap_l1_offsets = g_new0(uint64_t, s->h.nb_snapshots);
     s->snap_l1_sizes = g_new0(uint32_t, s->h.nb_snapshots);

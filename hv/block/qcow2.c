@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hv/block/qcow2-int.h"
@@ -168,7 +167,7 @@ qcow2_open(int fd, const char *path, const BlockOpenOptions *opts, unsigned dept
            void **state, uint64_t *size)
 {
     g_autoptr(Qcow2State) s = g_new0(Qcow2State, 1);
-    struct stat st;
+    bool is_blk = false;
     int ret;
 
     g_mutex_init(&s->lock);
@@ -180,14 +179,18 @@ qcow2_open(int fd, const char *path, const BlockOpenOptions *opts, unsigned dept
     ret = qcow2_header_read(fd, &s->h);
     if (ret < 0)
         return ret;
-    if (fstat(fd, &st) < 0)
-        return -errno;
-    s->phys_size = (uint64_t) st.st_size;
+    ret = block_fd_size(fd, &s->phys_size, &is_blk);
+    if (ret < 0)
+        return ret;
     qcow2_setup_geometry(s);
     s->file_end = (s->phys_size + s->cluster_size - 1) & ~(s->cluster_size - 1);
     ret = qcow2_read_l1(s);
     if (ret == 0)
         ret = qcow2_refcount_init(s);
+    /* A device has no end of file: the used space ends at the last
+     * cluster with a refcount. */
+    if (ret == 0 && is_blk)
+        ret = qcow2_refcount_last_used(s, &s->file_end);
     if (ret == 0)
         ret = qcow2_snapshot_table_read(s);
     if (ret == 0 && !s->read_only)

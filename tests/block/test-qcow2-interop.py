@@ -314,6 +314,24 @@ class Qcow2Interop(unittest.TestCase):
         qemu_check(img)
         self.assert_reads_like_qemu(img)
 
+    def test_on_block_device(self):
+        backing_file = self.path('lo.img')
+        with open(backing_file, 'wb') as f:
+            f.truncate(64 * MiB)
+        r = run('losetup', '-f', '--show', backing_file, check=False)
+        if r.returncode != 0:
+            self.skipTest('no loop device: ' + r.stderr.strip())
+        dev = r.stdout.strip()
+        try:
+            run('qemu-img', 'create', '-q', '-f', 'qcow2', dev, str(32 * MiB))
+            self.apply_ours(dev, [('w', 0, 4096, 1), ('w', MiB - 7, 3 * MiB, 2)])
+            # A second open finds the used space by refcounts, not file size.
+            self.apply_ours(dev, [('w', 9 * MiB, 100000, 3)])
+            qemu_check(dev)
+            self.assert_reads_like_qemu(dev)
+        finally:
+            run('losetup', '-d', dev, check=False)
+
     def test_crash_consistency(self):
         for i, (cs, lazy) in enumerate((('65536', False), ('4096', False), ('512', False),
                                         ('65536', True), ('512', True))):
