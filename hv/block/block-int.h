@@ -26,6 +26,8 @@ typedef struct {
     int (*write_zeroes)(void *state, uint64_t offset, uint64_t len, bool may_unmap);
     void (*close)(void *state);
     /* Optional. */
+    /* May round *new_size up; stores the size it set. */
+    int (*resize)(void *state, uint64_t *new_size, bool allow_shrink);
     int (*snapshot_list)(void *state, BlockSnapshotInfo **out, size_t *count);
 } BlockDriver;
 

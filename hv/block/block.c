@@ -181,6 +181,24 @@ block_write_zeroes(BlockBackend *bb, uint64_t offset, uint64_t len, bool may_unm
     return bb->drv->write_zeroes(bb->state, offset, len, may_unmap);
 }
 
+int
+block_resize(BlockBackend *bb, uint64_t new_size, bool allow_shrink)
+{
+    int ret;
+
+    if (bb->read_only)
+        return -EROFS;
+    if (new_size < bb->size && !allow_shrink)
+        return -EINVAL;
+    if (!bb->drv->resize)
+        return -ENOTSUP;
+    ret = bb->drv->resize(bb->state, &new_size, allow_shrink);
+    if (ret < 0)
+        return ret;
+    bb->size = new_size;
+    return 0;
+}
+
 void
 block_close(BlockBackend *bb)
 {

@@ -379,23 +379,36 @@ qcow2_co_pwritev(Qcow2State *s, const struct iovec *iov, int iovcnt, uint64_t of
     return 0;
 }
 
+/* Whether backing data would show through an unallocated cluster. */
+static bool
+qcow2_backing_shows(Qcow2State *s, uint64_t coff)
+{
+    return s->backing && coff < s->backing_size;
+}
+
 /* New L2 entry for a discarded or zeroed whole cluster; false to leave it. */
 static bool
-qcow2_zero_entry(Qcow2State *s, uint64_t old, bool zero, bool may_unmap, uint64_t *entry)
+qcow2_zero_entry(Qcow2State *s, uint64_t coff, uint64_t old, bool zero, bool may_unmap,
+                 uint64_t *entry)
 {
     Qcow2ClusterType t = qcow2_entry_type(s, old);
+    bool under = qcow2_backing_shows(s, coff);
 
     if (s->h.version >= 3) {
         if (zero && !may_unmap && t == QCOW2_CLUSTER_NORMAL && (old & QCOW2_OFLAG_COPIED)) {
             *entry = old | QCOW2_OFLAG_ZERO;   /* keep the allocation */
             return true;
         }
-        *entry = (zero || s->backing) ? QCOW2_OFLAG_ZERO : 0;
-        return old != *entry;
+        if (t == QCOW2_CLUSTER_ZERO && !(old & QCOW2_OFFSET_MASK))
+            return false;
+        if (t == QCOW2_CLUSTER_UNALLOCATED && !under)
+            return false;   /* reads as zeros already */
+        *entry = under ? QCOW2_OFLAG_ZERO : 0;
+        return true;
     }
     /* Version 2 has no zero flag: a discard unallocates (the backing file
      * shows through, as with QEMU); zeroing can only unallocate without one. */
-    if (zero && s->backing)
+    if (zero && under)
         return false;
     *entry = 0;
     return t != QCOW2_CLUSTER_UNALLOCATED;
@@ -404,14 +417,22 @@ qcow2_zero_entry(Qcow2State *s, uint64_t old, bool zero, bool may_unmap, uint64_
 static int
 qcow2_zero_clusters(Qcow2State *s, uint64_t off, uint64_t n, bool zero, bool may_unmap)
 {
+    uint64_t end = off + (n << s->cluster_bits);
+    uint64_t l1_span = 1ULL << (s->cluster_bits + s->l2_bits);
     int ret = qcow2_mark_dirty(s);
 
-    for (uint64_t i = 0; i < n && ret == 0; i++) {
-        uint64_t coff = off + i * s->cluster_size;
+    for (uint64_t coff = off; coff < end && ret == 0; coff += s->cluster_size) {
+        uint64_t l1i = coff / l1_span;
         uint64_t old, entry;
 
+        /* No L2 table and nothing underneath: the whole range reads zeros. */
+        if (l1i < s->l1_size && !(s->l1[l1i] & QCOW2_OFFSET_MASK) &&
+            !qcow2_backing_shows(s, coff)) {
+            coff = MIN(end, (l1i + 1) * l1_span) - s->cluster_size;
+            continue;
+        }
         ret = qcow2_l2_lookup(s, coff, &old);
-        if (ret < 0 || !qcow2_zero_entry(s, old, zero, may_unmap, &entry))
+        if (ret < 0 || !qcow2_zero_entry(s, coff, old, zero, may_unmap, &entry))
             continue;
         ret = qcow2_l2_set(s, coff, entry);
         if (ret == 0 && (entry & QCOW2_OFFSET_MASK) == 0)

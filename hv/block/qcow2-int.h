@@ -194,6 +194,9 @@ void qcow2_compressed_range(Qcow2State *s, uint64_t entry, uint64_t *offset, uin
 /* qcow2-repair.c */
 int qcow2_repair_refcounts(Qcow2State *s);
 
+/* qcow2-resize.c */
+int qcow2_resize(void *state, uint64_t *new_size, bool allow_shrink);
+
 /* qcow2-snapshot.c */
 int qcow2_snapshot_table_read(Qcow2State *s);
 int qcow2_snapshot_list(void *state, BlockSnapshotInfo **out, size_t *count);

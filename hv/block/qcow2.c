@@ -275,5 +275,6 @@ const BlockDriver block_driver_qcow2 = {
     .discard = qcow2_drv_discard,
     .write_zeroes = qcow2_drv_write_zeroes,
     .close = qcow2_close,
+    .resize = qcow2_resize,
     .snapshot_list = qcow2_snapshot_list,
 };

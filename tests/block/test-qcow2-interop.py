@@ -314,6 +314,40 @@ class Qcow2Interop(unittest.TestCase):
         qemu_check(img)
         self.assert_reads_like_qemu(img)
 
+    def test_resize(self):
+        base = self.make_raw('base.raw', 4 * MiB, 6)
+        for name, opts, backing in (('plain', 'cluster_size=4096', None),
+                                    ('backing', 'cluster_size=65536', ('base.raw', 'raw')),
+                                    ('v2', 'compat=0.10,cluster_size=4096', None)):
+            with self.subTest(image=name):
+                a = self.qemu_image('r-%s.qcow2' % name, opts, size=16 * MiB, backing=backing)
+                self.fill_with_qemu(a, 11)
+                b = self.path('r-%s-twin.qcow2' % name)
+                shutil.copy(a, b)
+                # Grow far enough to need a larger L1 table, write past the
+                # old end, then shrink to an unaligned size and grow again.
+                steps = [('resize', 2 * 1024 * MiB), ('w', 1536 * MiB, 70000, 5),
+                         ('resize', 10 * MiB + 128 * 1024), ('resize', 20 * MiB)]
+                self.apply_ours(a, steps)
+                for op in steps:
+                    if op[0] == 'resize':
+                        run('qemu-img', 'resize', '-q', '--shrink', '-f', 'qcow2', b, str(op[1]))
+                    else:
+                        self.apply_qemu(b, [op])
+                qemu_check(a)
+                self.assertEqual(qemu_info(a)['virtual-size'], 20 * MiB)
+                r = run('qemu-img', 'compare', a, b, check=False)
+                self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+                # After a shrink to an unaligned size, a grow shows zeros
+                # (QEMU 7.2 shows the old tail of the cluster; we do not).
+                self.apply_ours(a, [('w', 5 * MiB, 2 * MiB, 9), ('resize', 5 * MiB + 1024),
+                                    ('resize', 8 * MiB)])
+                qemu_check(a)
+                ours('dump', a, self.path('r.raw'))
+                data = read_file(self.path('r.raw'))
+                self.assertEqual(data[5 * MiB:5 * MiB + 1024], b'\x09' * 1024)
+                self.assertEqual(data[5 * MiB + 1024:], bytes(3 * MiB - 1024))
+
     def test_on_block_device(self):
         backing_file = self.path('lo.img')
         with open(backing_file, 'wb') as f:

@@ -6,7 +6,8 @@
  *   virtkvm-img create FILE SIZE [-c CLUSTER] [-b BACKING] [-F FMT] [-l] [-2] [-r BITS]
  *   virtkvm-img dump FILE OUT          whole disk as raw bytes
  *   virtkvm-img ops FILE               stdin: "w OFF LEN BYTE" | "z OFF LEN" |
- *                                      "zk OFF LEN" | "d OFF LEN" | "f"
+ *                                      "zk OFF LEN" | "d OFF LEN" | "f" |
+ *                                      "resize SIZE"
  *   virtkvm-img snapshots FILE
  *   virtkvm-img info FILE
  *   virtkvm-img crash FILE SEED        random writes until killed
@@ -130,6 +131,8 @@ do_op(BlockBackend *bb, const char *line)
         return block_discard(bb, off, len);
     if (g_str_equal(op, "f"))
         return block_flush(bb);
+    if (g_str_equal(op, "resize") && n == 2)
+        return block_resize(bb, off, true);
     return -EINVAL;
 }
 
