@@ -49,6 +49,11 @@ int block_write_zeroes(BlockBackend *bb, uint64_t offset, uint64_t len, bool may
  * growing reads zeros in the new part.  -ENOTSUP for block devices. */
 int block_resize(BlockBackend *bb, uint64_t new_size, bool allow_shrink);
 
+/* Copies the whole guest-visible content of @src to @dst (sizes must
+ * match, -EINVAL otherwise).  With @dst_zeroed (a new image), all-zero
+ * chunks are skipped so the copy stays sparse.  Flushes @dst. */
+int block_copy(BlockBackend *src, BlockBackend *dst, bool dst_zeroed);
+
 /* Flushes and frees; accepts NULL. */
 void block_close(BlockBackend *bb);
 

@@ -348,6 +348,19 @@ class Qcow2Interop(unittest.TestCase):
                 self.assertEqual(data[5 * MiB:5 * MiB + 1024], b'\x09' * 1024)
                 self.assertEqual(data[5 * MiB + 1024:], bytes(3 * MiB - 1024))
 
+    def test_convert(self):
+        base = self.make_raw('base.raw', 8 * MiB, 8)
+        src = self.qemu_image('src.qcow2', 'cluster_size=4096', size=8 * MiB, backing=('base.raw', 'raw'))
+        self.fill_with_qemu(src, 12, size=8 * MiB)
+        # qcow2 (with backing) -> raw -> qcow2: same content, still sparse.
+        ours('convert', src, 'raw', self.path('out.raw'))
+        ours('convert', self.path('out.raw'), 'qcow2', self.path('out.qcow2'))
+        qemu_check(self.path('out.qcow2'))
+        for out in ('out.raw', 'out.qcow2'):
+            r = run('qemu-img', 'compare', src, self.path(out), check=False)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertLess(os.stat(self.path('out.raw')).st_blocks * 512, 8 * MiB)
+
     def test_on_block_device(self):
         backing_file = self.path('lo.img')
         with open(backing_file, 'wb') as f:
