@@ -130,6 +130,8 @@ struct Qcow2State {
     uint64_t phys_size;         /* current file length */
 
     GArray *pending_frees;      /* Qcow2Range, applied after L2 is durable */
+    GArray *inflight;           /* Qcow2Range of guest clusters being allocated */
+    GCond alloc_cond;           /* signalled when an inflight write ends */
     bool lazy_refcounts;
     bool dirty_marked;          /* dirty bit set on disk by us */
     bool need_sync;             /* data or metadata written since the last sync */

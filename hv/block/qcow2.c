@@ -33,6 +33,9 @@ qcow2_state_free(Qcow2State *s)
     qcow2_header_clear(&s->h);
     g_free(s->path);
     g_mutex_clear(&s->lock);
+    g_cond_clear(&s->alloc_cond);
+    if (s->inflight)
+        g_array_free(s->inflight, TRUE);
     if (s->fd >= 0)
         close(s->fd);
     g_free(s);
@@ -171,6 +174,8 @@ qcow2_open(int fd, const char *path, const BlockOpenOptions *opts, unsigned dept
     int ret;
 
     g_mutex_init(&s->lock);
+    g_cond_init(&s->alloc_cond);
+    s->inflight = g_array_new(FALSE, FALSE, sizeof(Qcow2Range));
     s->fd = fd;
     s->path = g_strdup(path ? path : "(fd)");
     s->read_only = opts->read_only;
