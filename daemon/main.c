@@ -20,6 +20,7 @@
 #include "daemon/dispatch.h"
 #include "daemon/event.h"
 #include "daemon/listen.h"
+#include "driver/network/network-driver.h"
 #include "util/error.h"
 #include "util/i18n.h"
 #include "util/log.h"
@@ -301,6 +302,8 @@ daemon_run(Options *o)
     g_unix_signal_add(SIGHUP, on_sighup, &d);
     /* Drivers get d.event_sink here once they exist (unless listen_only). */
     (void) o->listen_only;
+    if (!o->listen_only)
+        network_driver_init(&d.event_sink);
     sd_notify(0, "READY=1");
     if (ready_fd >= 0)
         daemonize_ready(ready_fd);
@@ -308,6 +311,8 @@ daemon_run(Options *o)
     g_main_loop_run(d.loop);
     sd_notify(0, "STOPPING=1");
     listen_cleanup(listeners);
+    if (!o->listen_only)
+        network_driver_shutdown();
     unlink(pid_path);
     ret = 0;
  out:
