@@ -88,8 +88,9 @@ rules_nat(GString *s, const NetworkDef *def, const char *nat)
     } else {
         to = g_strdup("masquerade");
     }
+    /* "masquerade to :P-Q", "snat ip to A-B:P-Q" */
     ports = g_strdup_printf("%s%s:%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT,
-                            to, net_addr_is_set(&f->nat_start) ? "" : " to",
+                            to, net_addr_is_set(&f->nat_start) ? "" : " to ",
                             f->nat_port_start ? f->nat_port_start : 1024,
                             f->nat_port_end ? f->nat_port_end : 65535);
     for (guint i = 0; i < def->ips->len; i++) {

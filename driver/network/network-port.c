@@ -150,25 +150,29 @@ child(xmlNode *parent, const char *name)
     return NULL;
 }
 
-int
-network_port_create_xml(const unsigned char *net_uuid, const char *xml,
-                        unsigned char *port_uuid_out)
+void
+network_port_xml_clear(NetworkPortXml *x)
 {
-    LOCKED();
-    NetworkObj *obj = active_obj(network_obj_find_uuid(net_uuid));
-    xmlDoc *doc = NULL;
+    g_clear_pointer(&x->owner_name, g_free);
+    g_clear_pointer(&x->mac, g_free);
+}
+
+int
+network_port_xml_parse(const char *xml, size_t len, NetworkPortXml *out)
+{
+    xmlDoc *doc;
     xmlNode *root, *owner, *macn;
     g_autofree char *uuid_s = NULL;
-    g_autofree char *owner_name = NULL;
     g_autofree char *owner_uuid_s = NULL;
     g_autofree char *mac = NULL;
-    unsigned char uuid[16], owner_uuid[16];
-    NetworkPort *p;
     int ret = -1;
 
-    if (!obj)
+    memset(out, 0, sizeof(*out));
+    if (len > G_MAXINT) {
+        error_report(DOM, VK_ERR_XML_ERROR, "%s", _("network port XML too large"));
         return -1;
-    doc = xmlReadMemory(xml, (int) strlen(xml), "networkport.xml", NULL,
+    }
+    doc = xmlReadMemory(xml, (int) len, "networkport.xml", NULL,
                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!doc || !(root = xmlDocGetRootElement(doc)) ||
         !xmlStrEqual(root->name, BAD_CAST "networkport")) {
@@ -179,28 +183,52 @@ network_port_create_xml(const unsigned char *net_uuid, const char *xml,
     owner = child(root, "owner");
     macn = child(root, "mac");
     if (owner) {
-        owner_name = child_text(owner, "name");
+        out->owner_name = child_text(owner, "name");
         owner_uuid_s = child_text(owner, "uuid");
     }
     if (macn)
         mac = (char *) xmlGetProp(macn, BAD_CAST "address");
-    if (!owner_name || !owner_uuid_s || network_uuid_parse(owner_uuid_s, owner_uuid) < 0) {
+    if (!out->owner_name || !owner_uuid_s ||
+        network_uuid_parse(owner_uuid_s, out->owner_uuid) < 0) {
         error_report(DOM, VK_ERR_XML_ERROR, "%s",
                      _("network port needs an <owner> with <name> and <uuid>"));
         goto out;
     }
-    if (uuid_s && network_uuid_parse(uuid_s, uuid) < 0) {
+    if (uuid_s && network_uuid_parse(uuid_s, out->uuid) < 0) {
         error_report(DOM, VK_ERR_XML_ERROR, _("invalid port uuid '%s'"), uuid_s);
         goto out;
     }
-    if (!(p = port_add(obj, uuid_s ? uuid : NULL, owner_uuid, owner_name, mac)))
+    out->has_uuid = uuid_s != NULL;
+    if (!(out->mac = mac_canon(mac))) {
+        error_report(DOM, VK_ERR_XML_ERROR, _("invalid MAC address '%s'"), mac ? mac : "");
         goto out;
-    memcpy(port_uuid_out, p->uuid, 16);
+    }
     ret = 0;
  out:
+    if (ret < 0)
+        network_port_xml_clear(out);
     if (doc)
         xmlFreeDoc(doc);
     return ret;
+}
+
+int
+network_port_create_xml(const unsigned char *net_uuid, const char *xml,
+                        unsigned char *port_uuid_out)
+{
+    LOCKED();
+    NetworkObj *obj = active_obj(network_obj_find_uuid(net_uuid));
+    NetworkPortXml x;
+    NetworkPort *p;
+
+    if (!obj || network_port_xml_parse(xml, strlen(xml), &x) < 0)
+        return -1;
+    p = port_add(obj, x.has_uuid ? x.uuid : NULL, x.owner_uuid, x.owner_name, x.mac);
+    network_port_xml_clear(&x);
+    if (!p)
+        return -1;
+    memcpy(port_uuid_out, p->uuid, 16);
+    return 0;
 }
 
 int

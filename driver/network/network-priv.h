@@ -41,6 +41,19 @@ NetworkObj *network_obj_find_uuid(const unsigned char *uuid);
 NetworkObj *network_obj_find_name(const char *name);
 
 void network_port_free(NetworkPort *port);
+
+/* A parsed <networkport> document (what a client sends). */
+typedef struct {
+    bool has_uuid;
+    unsigned char uuid[16];
+    unsigned char owner_uuid[16];
+    char *owner_name;
+    char *mac;               /* canonical */
+} NetworkPortXml;
+
+/* 0, or -1 with XML_ERROR reported; clear @out after success. */
+int network_port_xml_parse(const char *xml, size_t len, NetworkPortXml *out);
+void network_port_xml_clear(NetworkPortXml *x);
 char *network_port_format(const NetworkObj *obj, const NetworkPort *port);
 
 /* UUID text helpers (libvirt's 8-4-4-4-12 form). */
