@@ -21,6 +21,7 @@
 #include "daemon/event.h"
 #include "daemon/listen.h"
 #include "driver/domain/domain-driver.h"
+#include "driver/network/network-driver.h"
 #include "util/error.h"
 #include "util/i18n.h"
 #include "util/log.h"
@@ -321,6 +322,7 @@ daemon_run(Options *o)
         domains = domain_driver_new(cfg_dir, state_dir, &d.event_sink);
         domain_driver_load(domains);
         domain_driver_set_default(domains);
+        network_driver_init(&d.event_sink);
     }
     sd_notify(0, "READY=1");
     if (ready_fd >= 0)
@@ -329,6 +331,8 @@ daemon_run(Options *o)
     g_main_loop_run(d.loop);
     sd_notify(0, "STOPPING=1");
     listen_cleanup(listeners);
+    if (!o->listen_only)
+        network_driver_shutdown();
     unlink(pid_path);
     ret = 0;
  out:
