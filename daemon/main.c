@@ -20,6 +20,7 @@
 #include "daemon/dispatch.h"
 #include "daemon/event.h"
 #include "daemon/listen.h"
+#include "driver/storage/storage-driver.h"
 #include "util/error.h"
 #include "util/i18n.h"
 #include "util/log.h"
@@ -300,7 +301,8 @@ daemon_run(Options *o)
     g_unix_signal_add(SIGINT, on_sigterm, &d);
     g_unix_signal_add(SIGHUP, on_sighup, &d);
     /* Drivers get d.event_sink here once they exist (unless listen_only). */
-    (void) o->listen_only;
+    if (!o->listen_only)
+        storage_driver_init(&d.event_sink);
     sd_notify(0, "READY=1");
     if (ready_fd >= 0)
         daemonize_ready(ready_fd);

@@ -148,7 +148,7 @@ check_backing(StorageVolDef *vol)
     }
     if (!vol->backing_format)
         vol->backing_format = g_strdup(b->target_format);
-    if (!vol->has_capacity) {
+    if (!vol->has_capacity || vol->capacity == 0) {
         vol->capacity = b->capacity;
         vol->has_capacity = true;
     }
