@@ -110,7 +110,7 @@ iscsi_refresh(StoragePoolObj *pool)
         name = g_strdup_printf("unit:0:0:%s", ent + strlen(prefix));
         vol = storage_vol_obj_new(storage_vol_def_blank(name, path));
         if (storage_file_probe(vol->def) < 0) {
-            vol->error = g_strdup(error_get_last()->message);
+            vol->error = storage_error_detail();
             error_reset();
         }
         pool->def->capacity += vol->def->capacity;

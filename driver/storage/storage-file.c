@@ -19,6 +19,16 @@
 
 #define DOM VK_FROM_STORAGE
 
+char *
+storage_error_detail(void)
+{
+    const VkError *e = error_get_last();
+
+    if (!e)
+        return g_strdup("");
+    return g_strdup(e->str2 ? e->str2 : e->message);
+}
+
 StorageVolObj *
 storage_vol_obj_new(StorageVolDef *def)
 {
@@ -208,7 +218,7 @@ storage_dir_refresh_vols(StoragePoolObj *pool)
             continue;
         vol = storage_vol_obj_new(g_steal_pointer(&def));
         if (storage_file_probe(vol->def) < 0) {
-            vol->error = g_strdup(error_get_last()->message);
+            vol->error = storage_error_detail();
             error_reset();
         }
         g_ptr_array_add(pool->vols, vol);

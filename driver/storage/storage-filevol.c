@@ -155,6 +155,28 @@ check_backing(StorageVolDef *vol)
     return 0;
 }
 
+/* A fresh image renamed over the old one, keeping its permissions. */
+static int
+replace_qcow2(StorageVolDef *vol, const Qcow2CreateOptions *o)
+{
+    g_autofree char *tmp = g_strconcat(vol->target_path, ".virtkvm-new", NULL);
+    int r;
+
+    unlink(tmp);
+    if ((r = qcow2_create(tmp, o)) < 0) {
+        error_report_errno(DOM, -r, _("cannot create qcow2 image '%1$s'"), tmp);
+        return -1;
+    }
+    if (storage_apply_perms(tmp, &vol->target_perms, false) < 0 ||
+        rename(tmp, vol->target_path) < 0) {
+        if (!error_get_last())
+            error_report_errno(DOM, errno, _("cannot replace '%1$s'"), vol->target_path);
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
 static int
 create_image(StorageVolDef *vol, unsigned flags, bool with_backing)
 {
@@ -170,6 +192,8 @@ create_image(StorageVolDef *vol, unsigned flags, bool with_backing)
             error_report_errno(DOM, EEXIST, _("cannot create volume '%1$s'"), vol->target_path);
             return -1;
         }
+        if (flags & STORAGE_FILE_CREATE_REPLACE)
+            return replace_qcow2(vol, &o);
         if ((r = qcow2_create(vol->target_path, &o)) < 0) {
             error_report_errno(DOM, -r, _("cannot create qcow2 image '%1$s'"), vol->target_path);
             return -1;

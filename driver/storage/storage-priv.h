@@ -69,6 +69,10 @@ extern const StorageBackend storage_backend_iscsi;
 
 const StorageBackend *storage_backend_for(StoragePoolType type);
 
+/* The detail of the thread's last error (without its prefix), for
+ * reporting it again later. */
+char *storage_error_detail(void);
+
 /* storage-file.c: volumes that are files or block devices. */
 StorageVolObj *storage_vol_obj_new(StorageVolDef *def);
 void storage_vol_obj_free(StorageVolObj *vol);

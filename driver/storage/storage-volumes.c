@@ -220,7 +220,7 @@ vol_add(StoragePoolObj *pool, StorageVolDef *def, StorageVolId *out)
     StorageVolObj *vol = storage_vol_obj_new(def);
 
     if (def->target_path && storage_file_probe(def) < 0) {
-        vol->error = g_strdup(error_get_last() ? error_get_last()->message : "");
+        vol->error = storage_error_detail();
         error_reset();
     }
     g_ptr_array_add(pool->vols, vol);
@@ -396,7 +396,7 @@ storage_vol_get_info(const char *pool_name, const char *name, unsigned flags,
     if (vol->def->target_path && vol->def->type != STORAGE_VOL_NETWORK) {
         g_clear_pointer(&vol->error, g_free);
         if (storage_file_probe(vol->def) < 0)
-            vol->error = g_strdup(error_get_last()->message);
+            vol->error = storage_error_detail();
     }
     if (vol_check_error(vol) < 0)
         goto out;
@@ -424,7 +424,7 @@ storage_vol_get_xml(const char *pool_name, const char *name, unsigned flags)
     storage_lock();
     if ((vol = vol_get(pool_name, name, &pool))) {
         if (vol->def->target_path && !vol->error && storage_file_probe(vol->def) < 0)
-            vol->error = g_strdup(error_get_last()->message);
+            vol->error = storage_error_detail();
         if (vol_check_error(vol) == 0)
             xml = storage_vol_def_format(pool->def, vol->def, 0);
     }
@@ -516,7 +516,7 @@ storage_vol_resize(const char *pool_name, const char *name, uint64_t capacity,
     if (be->vol_resize(pool, vol->def, newcap, flags) < 0)
         goto out;
     if (storage_file_probe(vol->def) < 0)
-        vol->error = g_strdup(error_get_last()->message);
+        vol->error = storage_error_detail();
     error_reset();
     storage_dir_refresh_space(pool);
     ret = 0;
@@ -592,7 +592,7 @@ storage_vol_uploaded(const char *pool_name, const char *name)
     if ((pool = find_pool_quiet(pool_name)) && (vol = find_vol(pool, name))) {
         g_clear_pointer(&vol->error, g_free);
         if (storage_file_probe(vol->def) < 0)
-            vol->error = g_strdup(error_get_last()->message);
+            vol->error = storage_error_detail();
         storage_dir_refresh_space(pool);
     }
     error_reset();
