@@ -198,10 +198,18 @@ storage_logical_parse_vgs(const char *json)
             json_object *r = json_object_array_get_idx(rows, j);
             const char *pv = row_str(r, "pv_name");
 
-            if (pv && *pv && g_strcmp0(row_str(r, "vg_name"), vg) == 0)
-                g_string_append_printf(xml, "<device path='%s'/>", pv);
+            if (pv && *pv && g_strcmp0(row_str(r, "vg_name"), vg) == 0) {
+                g_autofree char *e = g_markup_printf_escaped("<device path='%s'/>", pv);
+
+                g_string_append(xml, e);
+            }
         }
-        g_string_append_printf(xml, "<name>%s</name><format type='lvm2'/></source>", vg);
+        {
+            g_autofree char *e = g_markup_printf_escaped("<name>%s</name>", vg);
+
+            g_string_append(xml, e);
+            g_string_append(xml, "<format type='lvm2'/></source>");
+        }
         {
             StoragePoolSource *src = storage_pool_source_parse_string(STORAGE_POOL_LOGICAL,
                                                                       xml->str);
