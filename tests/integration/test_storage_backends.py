@@ -106,14 +106,17 @@ def logical_and_netfs(d, tmp):
     if not os.path.exists('/dev/mapper/control'):
         print('logical pool: live test skipped, no device-mapper (/dev/mapper/control absent)')
     with open('/proc/filesystems') as f:
-        if 'nfs' not in f.read():
-            print('netfs pool: live test skipped, the kernel has no NFS')
-    # the definitions work regardless; starting reports a clear error
+        have_nfs = 'nfs' in f.read()
+    if not have_nfs:
+        print('netfs pool: live test skipped, the kernel has no NFS')
+    # the definitions work regardless
     virsh(d, 'pool-define-as', 'nf', 'netfs', '--source-host', '192.0.2.1',
           '--source-path', '/export', '--target', os.path.join(tmp, 'nfsmnt'))
     virsh(d, 'pool-build', 'nf')
-    r = virsh(d, 'pool-start', 'nf', check=False, timeout=60)
-    check(r.returncode != 0 and r.stderr.strip(), 'netfs start without a server fails')
+    if not have_nfs:
+        # starting says clearly why it cannot work here
+        r = virsh(d, 'pool-start', 'nf', check=False)
+        check(r.returncode != 0 and 'nfs' in r.stderr, r.stderr)
     virsh(d, 'pool-undefine', 'nf')
 
 
