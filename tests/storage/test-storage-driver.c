@@ -139,7 +139,11 @@ test_volumes(void)
                                            "<capacity>18446744073709551615</capacity></volume>",
                                            0, &tmp), ==, -1);
     expect_error(VK_ERR_OVERFLOW);
-    g_assert_cmpint(g_access(g_build_filename(tmpdir, "pool", "huge", NULL), F_OK), ==, -1);
+    {
+        g_autofree char *huge = g_build_filename(tmpdir, "pool", "huge", NULL);
+
+        g_assert_cmpint(g_access(huge, F_OK), ==, -1);
+    }
 
     /* data in the raw volume survives raw -> qcow2 -> raw */
     fd = open(apath, O_WRONLY);
