@@ -415,36 +415,36 @@ client_process_packet(Client *client, Message *msg)
     }
 }
 
-/* Starts a packet once its length word is in.  -1: bad length, close. */
-static int
+/* Starts a packet once its first PACKET_MIN_LEN bytes are in. */
+static void
 client_begin_packet(Client *client)
 {
-    uint32_t len = packet_length_decode(client->lenbuf);
+    uint32_t len = packet_length_decode(client->head);
 
-    if (!len) {
-        log_debug("client %" G_GUINT64_FORMAT ": bad packet length", client->id);
-        return -1;
-    }
     client->rx_len = len;
     client->rx = message_new();
     client->rx->buf = g_byte_array_sized_new(MIN(len, CLIENT_RX_STEP));
-    g_byte_array_append(client->rx->buf, client->lenbuf, PACKET_LEN_SIZE);
-    client->rxhave = PACKET_LEN_SIZE;
-    return 0;
+    g_byte_array_append(client->rx->buf, client->head, PACKET_MIN_LEN);
+    client->rxhave = PACKET_MIN_LEN;
 }
 
-/* Reads until the current packet's bytes are complete (1), the socket has
- * no more data (0), or the connection must close (-1).  The buffer grows
- * with the data actually received, never with the announced length. */
+/*
+ * Reads until the current packet's bytes are complete (1), the socket has
+ * no more data (0), or the connection must close (-1).  Every packet is at
+ * least PACKET_MIN_LEN bytes, so the first read takes the length word and
+ * the header at once without reaching into the next packet (or the byte
+ * that carries passed fds).  The buffer grows with the data actually
+ * received, never with the announced length.
+ */
 static int
 client_read_packet(Client *client)
 {
     for (;;) {
         ssize_t n;
 
-        if (client->lenhave < PACKET_LEN_SIZE) {
-            n = recv(client->fd, client->lenbuf + client->lenhave,
-                     PACKET_LEN_SIZE - client->lenhave, MSG_DONTWAIT);
+        if (!client->rx) {
+            n = recv(client->fd, client->head + client->headhave,
+                     PACKET_MIN_LEN - client->headhave, MSG_DONTWAIT);
         } else {
             size_t want;
 
@@ -466,13 +466,18 @@ client_read_packet(Client *client)
             return 0;
         if (n <= 0)
             return -1;
-        if (client->lenhave < PACKET_LEN_SIZE) {
-            client->lenhave += (size_t) n;
-            if (client->lenhave == PACKET_LEN_SIZE && client_begin_packet(client) < 0)
-                return -1;
-        } else {
+        client->seen_data = true;
+        if (client->rx) {
             client->rxhave += (size_t) n;
+            continue;
         }
+        client->headhave += (size_t) n;
+        if (client->headhave >= PACKET_LEN_SIZE && !packet_length_decode(client->head)) {
+            log_debug("client %" G_GUINT64_FORMAT ": bad packet length", client->id);
+            return -1;
+        }
+        if (client->headhave == PACKET_MIN_LEN)
+            client_begin_packet(client);
     }
 }
 
@@ -522,7 +527,7 @@ client_handle_input(Client *client)
             r = client_recv_fd(client);
         if (r <= 0)
             return r;
-        client->lenhave = 0;
+        client->headhave = 0;
         client->rxhave = 0;
         client->rx_complete = false;
         client_process_packet(client, g_steal_pointer(&client->rx));

@@ -42,7 +42,7 @@ def skip_reason():
 
 
 # Debian builds virtio as modules; loaded in this order by /init.
-MODULES = ["virtio", "virtio_ring", "virtio_pci_modern_dev", "virtio_pci_legacy_dev",
+MODULES = ["virtio_ring", "virtio", "virtio_pci_modern_dev", "virtio_pci_legacy_dev",
            "virtio_pci", "virtio_blk", "failover", "net_failover", "virtio_net"]
 
 
