@@ -101,7 +101,7 @@ test_volumes(void)
 
     create_vol("<volume><name>a.raw</name><capacity unit='MiB'>4</capacity>"
                "<allocation>0</allocation><target><permissions><mode>0640</mode>"
-               "</permissions></target></volume>", &a);
+               "<owner>1</owner><group>2</group></permissions></target></volume>", &a);
     g_assert_cmpstr(a.key, ==, apath);
     g_assert_cmpint(g_access(apath, F_OK), ==, 0);
     {
@@ -109,6 +109,8 @@ test_volumes(void)
 
         g_assert_cmpint(g_stat(apath, &st), ==, 0);
         g_assert_cmpint(st.st_mode & 0777, ==, 0640);
+        g_assert_cmpint(st.st_uid, ==, 1);
+        g_assert_cmpint(st.st_gid, ==, 2);
     }
     create_vol("<volume><name>q.qcow2</name><capacity unit='MiB'>8</capacity>"
                "<target><format type='qcow2'/><compat>1.1</compat>"
