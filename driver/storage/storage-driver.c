@@ -11,7 +11,6 @@
 #include "util/error.h"
 #include "util/file-util.h"
 #include "util/i18n.h"
-#include "util/paths.h"
 
 #define DOM VK_FROM_STORAGE
 
@@ -32,7 +31,7 @@ enum {
 
 static GMutex storage_mutex;
 static GPtrArray *storage_pools;      /* StoragePoolObj* */
-static VkEventSink storage_sink;
+VkEventSink storage_sink;
 
 void
 storage_lock(void)
@@ -65,8 +64,8 @@ pool_obj_free(StoragePoolObj *pool)
     g_free(pool);
 }
 
-static StoragePoolObj *
-pool_obj_new(StoragePoolDef *def)
+StoragePoolObj *
+storage_pool_obj_new(StoragePoolDef *def)
 {
     StoragePoolObj *pool = g_new0(StoragePoolObj, 1);
 
@@ -76,15 +75,15 @@ pool_obj_new(StoragePoolDef *def)
     return pool;
 }
 
-static void
-pool_obj_remove(StoragePoolObj *pool)
+void
+storage_pool_obj_remove(StoragePoolObj *pool)
 {
     g_ptr_array_remove(storage_pool_objs(), pool);
     pool_obj_free(pool);
 }
 
-static StoragePoolObj *
-find_uuid(const unsigned char *uuid)
+StoragePoolObj *
+storage_pool_find_uuid(const unsigned char *uuid)
 {
     GPtrArray *pools = storage_pool_objs();
 
@@ -97,8 +96,8 @@ find_uuid(const unsigned char *uuid)
     return NULL;
 }
 
-static StoragePoolObj *
-find_name(const char *name)
+StoragePoolObj *
+storage_pool_find_name(const char *name)
 {
     GPtrArray *pools = storage_pool_objs();
 
@@ -111,8 +110,8 @@ find_name(const char *name)
     return NULL;
 }
 
-static char *
-uuid_string(const unsigned char *uuid)
+char *
+storage_uuid_string(const unsigned char *uuid)
 {
     return g_strdup_printf("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
                            "%02x%02x%02x%02x%02x%02x",
@@ -124,10 +123,10 @@ uuid_string(const unsigned char *uuid)
 StoragePoolObj *
 storage_pool_obj_by_uuid(const unsigned char *uuid)
 {
-    StoragePoolObj *p = find_uuid(uuid);
+    StoragePoolObj *p = storage_pool_find_uuid(uuid);
 
     if (!p) {
-        g_autofree char *s = uuid_string(uuid);
+        g_autofree char *s = storage_uuid_string(uuid);
 
         error_report(DOM, VK_ERR_NO_STORAGE_POOL,
                      _("no storage pool with matching uuid '%1$s'"), s);
@@ -138,7 +137,7 @@ storage_pool_obj_by_uuid(const unsigned char *uuid)
 StoragePoolObj *
 storage_pool_obj_by_name(const char *name)
 {
-    StoragePoolObj *p = find_name(name);
+    StoragePoolObj *p = storage_pool_find_name(name);
 
     if (!p)
         error_report(DOM, VK_ERR_NO_STORAGE_POOL,
@@ -205,217 +204,6 @@ pool_id_fill(StoragePoolId *out, const StoragePoolObj *pool)
     memcpy(out->uuid, pool->def->uuid, 16);
 }
 
-/* ---- persistence ---- */
-
-static char *
-config_dir(void)
-{
-    g_autofree char *etc = paths_config_dir();
-
-    return g_build_filename(etc, "storage", NULL);
-}
-
-static char *
-config_path(const char *name)
-{
-    g_autofree char *dir = config_dir();
-    g_autofree char *file = g_strconcat(name, ".xml", NULL);
-
-    return g_build_filename(dir, file, NULL);
-}
-
-static char *
-autostart_path(const char *name)
-{
-    g_autofree char *dir = config_dir();
-    g_autofree char *file = g_strconcat(name, ".xml", NULL);
-
-    return g_build_filename(dir, "autostart", file, NULL);
-}
-
-static char *
-state_dir(void)
-{
-    g_autofree char *run = paths_run_dir();
-
-    return g_build_filename(run, "storage", NULL);
-}
-
-static char *
-state_path(const char *name)
-{
-    g_autofree char *dir = state_dir();
-    g_autofree char *file = g_strconcat(name, ".xml", NULL);
-
-    return g_build_filename(dir, file, NULL);
-}
-
-static int
-write_xml_file(const char *dir, const char *path, const StoragePoolDef *def)
-{
-    g_autofree char *xml = storage_pool_def_format(def, 0);
-
-    if (!xml || file_make_dirs(dir, 0755, DOM) < 0)
-        return -1;
-    return file_write_atomic(path, xml, strlen(xml), 0600, DOM);
-}
-
-static int
-pool_save_config(const StoragePoolDef *def)
-{
-    g_autofree char *dir = config_dir();
-    g_autofree char *path = config_path(def->name);
-
-    return write_xml_file(dir, path, def);
-}
-
-int
-storage_pool_obj_save_state(StoragePoolObj *pool)
-{
-    g_autofree char *dir = state_dir();
-    g_autofree char *path = state_path(pool->def->name);
-
-    return write_xml_file(dir, path, pool->def);
-}
-
-static void
-pool_remove_state(StoragePoolObj *pool)
-{
-    g_autofree char *path = state_path(pool->def->name);
-
-    unlink(path);
-}
-
-static StoragePoolDef *
-load_def_file(const char *path)
-{
-    g_autofree char *xml = NULL;
-    g_autoptr(GError) gerr = NULL;
-    StoragePoolDef *def;
-
-    if (!g_file_get_contents(path, &xml, NULL, &gerr)) {
-        g_warning("storage: cannot read %s: %s", path, gerr->message);
-        return NULL;
-    }
-    if (!(def = storage_pool_def_parse_string(xml, 0))) {
-        g_warning("storage: ignoring %s: %s", path,
-                  error_get_last() ? error_get_last()->message : "");
-        return NULL;
-    }
-    return def;
-}
-
-/* Calls fn on every NAME.xml in dir whose definition names NAME. */
-static void
-load_dir(const char *dir, void (*fn)(StoragePoolDef *def, const char *path))
-{
-    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-    const char *ent;
-
-    if (!d)
-        return;
-    while ((ent = g_dir_read_name(d))) {
-        g_autofree char *path = NULL;
-        StoragePoolDef *def;
-
-        if (!g_str_has_suffix(ent, ".xml"))
-            continue;
-        path = g_build_filename(dir, ent, NULL);
-        if (!(def = load_def_file(path)))
-            continue;
-        if (strlen(ent) != strlen(def->name) + 4 || strncmp(ent, def->name, strlen(def->name))) {
-            g_warning("storage: %s does not define pool '%s'", path, def->name);
-            storage_pool_def_free(def);
-            continue;
-        }
-        fn(def, path);
-    }
-}
-
-static void
-load_config(StoragePoolDef *def, const char *path)
-{
-    g_autofree char *link = autostart_path(def->name);
-    StoragePoolObj *pool;
-
-    if (find_name(def->name) || find_uuid(def->uuid)) {
-        storage_pool_def_free(def);
-        return;
-    }
-    pool = pool_obj_new(def);
-    pool->persistent = true;
-    pool->autostart = g_file_test(link, G_FILE_TEST_EXISTS);
-}
-
-static void
-load_state(StoragePoolDef *def, const char *path)
-{
-    StoragePoolObj *pool = find_name(def->name);
-
-    if (pool && memcmp(pool->def->uuid, def->uuid, 16) != 0) {
-        storage_pool_def_free(def);
-        unlink(path);
-        return;
-    }
-    if (pool) {
-        pool->newdef = pool->def;
-        pool->def = def;
-    } else {
-        pool = pool_obj_new(def);
-    }
-    pool->active = true;
-    if (storage_pool_obj_refresh(pool) < 0) {
-        g_warning("storage: pool '%s' is no longer usable: %s", def->name,
-                  error_get_last() ? error_get_last()->message : "");
-        pool->active = false;
-        unlink(path);
-        if (!pool->persistent) {
-            pool_obj_remove(pool);
-        } else if (pool->newdef) {
-            storage_pool_def_free(pool->def);
-            pool->def = g_steal_pointer(&pool->newdef);
-        }
-    }
-}
-
-static int pool_start_locked(StoragePoolObj *pool, unsigned flags);
-
-int
-storage_driver_init(const VkEventSink *sink)
-{
-    g_autofree char *cdir = config_dir();
-    g_autofree char *sdir = state_dir();
-    GPtrArray *pools;
-
-    if (sink)
-        storage_sink = *sink;
-    storage_lock();
-    load_dir(cdir, load_config);
-    load_dir(sdir, load_state);
-    pools = storage_pool_objs();
-    for (guint i = 0; i < pools->len; i++) {
-        StoragePoolObj *p = pools->pdata[i];
-
-        if (p->autostart && !p->active && pool_start_locked(p, 0) < 0)
-            g_warning("storage: autostart of pool '%s' failed: %s", p->def->name,
-                      error_get_last() ? error_get_last()->message : "");
-    }
-    storage_unlock();
-    return 0;
-}
-
-void
-storage_driver_shutdown(void)
-{
-    storage_lock();
-    if (storage_pools) {
-        while (storage_pools->len)
-            pool_obj_remove(storage_pools->pdata[0]);
-        g_clear_pointer(&storage_pools, g_ptr_array_unref);
-    }
-    storage_unlock();
-}
-
 /* ---- definition ---- */
 
 static bool
@@ -465,12 +253,12 @@ check_target_overlap(const StoragePoolDef *def)
 static int
 check_duplicate(StoragePoolDef *def, StoragePoolObj **existing)
 {
-    StoragePoolObj *by_name = find_name(def->name);
-    StoragePoolObj *by_uuid = def->has_uuid ? find_uuid(def->uuid) : NULL;
+    StoragePoolObj *by_name = storage_pool_find_name(def->name);
+    StoragePoolObj *by_uuid = def->has_uuid ? storage_pool_find_uuid(def->uuid) : NULL;
 
     *existing = NULL;
     if (by_uuid && by_uuid != by_name) {
-        g_autofree char *s = uuid_string(def->uuid);
+        g_autofree char *s = storage_uuid_string(def->uuid);
 
         error_report(DOM, VK_ERR_OPERATION_FAILED,
                      _("pool '%1$s' is already defined with uuid %2$s"),
@@ -478,7 +266,7 @@ check_duplicate(StoragePoolDef *def, StoragePoolObj **existing)
         return -1;
     }
     if (by_name && def->has_uuid && !by_uuid) {
-        g_autofree char *s = uuid_string(by_name->def->uuid);
+        g_autofree char *s = storage_uuid_string(by_name->def->uuid);
 
         error_report(DOM, VK_ERR_OPERATION_FAILED,
                      _("pool '%1$s' is already defined with uuid %2$s"), def->name, s);
@@ -498,7 +286,7 @@ check_duplicate(StoragePoolDef *def, StoragePoolObj **existing)
                 def->uuid[i] = (unsigned char) g_random_int_range(0, 256);
             def->uuid[6] = (def->uuid[6] & 0x0F) | 0x40;
             def->uuid[8] = (def->uuid[8] & 0x3F) | 0x80;
-        } while (find_uuid(def->uuid));
+        } while (storage_pool_find_uuid(def->uuid));
         def->has_uuid = true;
     }
     *existing = by_name;
@@ -519,10 +307,10 @@ storage_pool_define(const char *xml, unsigned flags, StoragePoolId *out)
     if (!(def = storage_pool_def_parse_string(xml, flags)))
         return -1;
     storage_lock();
-    if (check_duplicate(def, &pool) < 0 || pool_save_config(def) < 0)
+    if (check_duplicate(def, &pool) < 0 || storage_pool_save_config(def) < 0)
         goto out;
     if (!pool) {
-        pool = pool_obj_new(g_steal_pointer(&def));
+        pool = storage_pool_obj_new(g_steal_pointer(&def));
     } else if (pool->active) {
         storage_pool_def_free(pool->newdef);
         pool->newdef = g_steal_pointer(&def);
@@ -562,8 +350,8 @@ create_to_build_flags(unsigned flags)
     return b;
 }
 
-static int
-pool_start_locked(StoragePoolObj *pool, unsigned flags)
+int
+storage_pool_obj_start(StoragePoolObj *pool, unsigned flags)
 {
     const StorageBackend *be = storage_backend_for(pool->def->type);
 
@@ -617,9 +405,9 @@ storage_pool_create_xml(const char *xml, unsigned flags, StoragePoolId *out)
                      _("storage pool '%1$s' already exists"), def->name);
         goto out;
     }
-    pool = pool_obj_new(g_steal_pointer(&def));
-    if (pool_start_locked(pool, flags) < 0) {
-        pool_obj_remove(pool);
+    pool = storage_pool_obj_new(g_steal_pointer(&def));
+    if (storage_pool_obj_start(pool, flags) < 0) {
+        storage_pool_obj_remove(pool);
         goto out;
     }
     pool_id_fill(out, pool);
@@ -648,15 +436,15 @@ storage_pool_undefine(const unsigned char *uuid)
                      _("cannot undefine transient storage pool"));
         goto out;
     } else {
-        g_autofree char *cfg = config_path(pool->def->name);
-        g_autofree char *link = autostart_path(pool->def->name);
+        g_autofree char *cfg = storage_config_path(pool->def->name);
+        g_autofree char *link = storage_autostart_path(pool->def->name);
 
         if (file_remove_durable(cfg, DOM) < 0)
             goto out;
         unlink(link);
     }
     storage_pool_emit(pool, EV_ID_LIFECYCLE, EV_UNDEFINED);
-    pool_obj_remove(pool);
+    storage_pool_obj_remove(pool);
     ret = 0;
  out:
     storage_unlock();
@@ -706,7 +494,7 @@ storage_pool_start(const unsigned char *uuid, unsigned flags)
     }
     storage_lock();
     if ((pool = storage_pool_obj_by_uuid(uuid)))
-        ret = pool_start_locked(pool, flags);
+        ret = storage_pool_obj_start(pool, flags);
     storage_unlock();
     return ret;
 }
@@ -726,10 +514,10 @@ storage_pool_destroy(const unsigned char *uuid)
         goto out;
     pool->active = false;
     g_ptr_array_set_size(pool->vols, 0);
-    pool_remove_state(pool);
+    storage_pool_remove_state(pool);
     storage_pool_emit(pool, EV_ID_LIFECYCLE, EV_STOPPED);
     if (!pool->persistent) {
-        pool_obj_remove(pool);
+        storage_pool_obj_remove(pool);
     } else if (pool->newdef) {
         storage_pool_def_free(pool->def);
         pool->def = g_steal_pointer(&pool->newdef);
@@ -801,10 +589,10 @@ storage_pool_refresh(const unsigned char *uuid, unsigned flags)
         if (be->stop)
             be->stop(pool);
         pool->active = false;
-        pool_remove_state(pool);
+        storage_pool_remove_state(pool);
         storage_pool_emit(pool, EV_ID_LIFECYCLE, EV_STOPPED);
         if (!pool->persistent)
-            pool_obj_remove(pool);
+            storage_pool_obj_remove(pool);
         error_restore(err);
         goto out;
     }
@@ -873,30 +661,6 @@ storage_pool_get_autostart(const unsigned char *uuid, int *autostart)
     return ret;
 }
 
-static int
-set_autostart_link(const char *name, bool on)
-{
-    g_autofree char *link = autostart_path(name);
-    g_autofree char *target = config_path(name);
-    g_autofree char *dir = g_path_get_dirname(link);
-
-    if (!on) {
-        if (unlink(link) < 0 && errno != ENOENT) {
-            error_report_errno(DOM, errno, _("Failed to delete symlink '%1$s'"), link);
-            return -1;
-        }
-        return 0;
-    }
-    if (file_make_dirs(dir, 0755, DOM) < 0)
-        return -1;
-    if (symlink(target, link) < 0 && errno != EEXIST) {
-        error_report_errno(DOM, errno, _("Failed to create symlink '%1$s' to '%2$s'"),
-                           link, target);
-        return -1;
-    }
-    return 0;
-}
-
 int
 storage_pool_set_autostart(const unsigned char *uuid, bool autostart)
 {
@@ -911,7 +675,7 @@ storage_pool_set_autostart(const unsigned char *uuid, bool autostart)
                      _("cannot set autostart for transient pool"));
         goto out;
     }
-    if (pool->autostart != autostart && set_autostart_link(pool->def->name, autostart) < 0)
+    if (pool->autostart != autostart && storage_set_autostart_link(pool->def->name, autostart) < 0)
         goto out;
     pool->autostart = autostart;
     ret = 0;

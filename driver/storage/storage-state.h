@@ -5,6 +5,9 @@
 #include "driver/storage/storage-driver.h"
 #include "driver/storage/storage-priv.h"
 
+/* The sink events go to (set by storage_driver_init). */
+extern VkEventSink storage_sink;
+
 void storage_lock(void);
 void storage_unlock(void);
 
@@ -15,6 +18,22 @@ StoragePoolObj *storage_pool_obj_by_name(const char *name);
 StoragePoolObj *storage_pool_obj_active_by_uuid(const unsigned char *uuid);
 StoragePoolObj *storage_pool_obj_active_by_name(const char *name);
 GPtrArray *storage_pool_objs(void);
+/* Quiet lookups: NULL when absent. */
+StoragePoolObj *storage_pool_find_uuid(const unsigned char *uuid);
+StoragePoolObj *storage_pool_find_name(const char *name);
+/* A new inactive pool in the list (takes def); removing frees it. */
+StoragePoolObj *storage_pool_obj_new(StoragePoolDef *def);
+void storage_pool_obj_remove(StoragePoolObj *pool);
+/* Starts a pool (VIR_STORAGE_POOL_CREATE_* flags), emitting STARTED. */
+int storage_pool_obj_start(StoragePoolObj *pool, unsigned flags);
+char *storage_uuid_string(const unsigned char *uuid);
+
+/* storage-config.c: files of persistent and live pools. */
+char *storage_config_path(const char *name);
+char *storage_autostart_path(const char *name);
+int storage_pool_save_config(const StoragePoolDef *def);
+void storage_pool_remove_state(StoragePoolObj *pool);
+int storage_set_autostart_link(const char *name, bool on);
 
 /* Runs the backend refresh and replaces the pool's volumes. */
 int storage_pool_obj_refresh(StoragePoolObj *pool);
