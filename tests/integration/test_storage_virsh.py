@@ -211,6 +211,59 @@ def events(d):
     check(seen[:3] == want, 'events: %s' % seen)
 
 
+def python_api(d, target, tmp):
+    """Calls virsh does not make: list flags, legacy lists, lookups."""
+    conn = libvirt.open(d.uri)
+    try:
+        t = os.path.join(tmp, 'transient')
+        os.mkdir(t)
+        conn.storagePoolCreateXML("<pool type='dir'><name>tr</name><target><path>%s</path>"
+                                  "</target></pool>" % t, 0)
+        names = lambda flags: sorted(p.name() for p in conn.listAllStoragePools(flags))
+        check(names(libvirt.VIR_CONNECT_LIST_STORAGE_POOLS_TRANSIENT) == ['tr'], 'transient')
+        check(names(libvirt.VIR_CONNECT_LIST_STORAGE_POOLS_PERSISTENT) == ['p1'], 'persistent')
+        check(names(libvirt.VIR_CONNECT_LIST_STORAGE_POOLS_AUTOSTART) == ['p1'], 'autostart')
+        check(names(libvirt.VIR_CONNECT_LIST_STORAGE_POOLS_DIR) == ['p1', 'tr'], 'dir')
+        check(names(libvirt.VIR_CONNECT_LIST_STORAGE_POOLS_FS) == [], 'fs')
+        check(names(libvirt.VIR_CONNECT_LIST_STORAGE_POOLS_INACTIVE) == [], 'inactive')
+        check(conn.numOfStoragePools() == 2 and sorted(conn.listStoragePools()) == ['p1', 'tr'],
+              'legacy lists')
+        check(conn.numOfDefinedStoragePools() == 0 and conn.listDefinedStoragePools() == [],
+              'legacy defined lists')
+        pool = conn.storagePoolLookupByName('p1')
+        check(pool.isActive() == 1 and pool.isPersistent() == 1 and pool.autostart() == 1, 'flags')
+        check(conn.storagePoolLookupByUUIDString(pool.UUIDString()).name() == 'p1', 'by uuid')
+        vol = pool.storageVolLookupByName('b.qcow2')
+        check(vol.storagePoolLookupByVolume().name() == 'p1', 'pool by volume')
+        check(conn.storageVolLookupByKey(vol.key()).name() == 'b.qcow2', 'by key')
+        check(conn.storageVolLookupByPath(vol.path()).name() == 'b.qcow2', 'by path')
+        typ, cap, phys = vol.infoFlags(libvirt.VIR_STORAGE_VOL_GET_PHYSICAL)
+        check(typ == libvirt.VIR_STORAGE_VOL_FILE and cap == 1 << 30 and
+              phys == os.path.getsize(vol.path()), 'infoFlags')
+        check(pool.numOfVolumes() == len(pool.listVolumes()) == len(pool.listAllVolumes()),
+              'volume counts')
+        try:
+            vol.wipePattern(libvirt.VIR_STORAGE_VOL_WIPE_ALG_GUTMANN, 0)
+            check(shutil.which('scrub'), 'gutmann without scrub must fail')
+        except libvirt.libvirtError as e:
+            check(e.get_error_code() == libvirt.VIR_ERR_ARGUMENT_UNSUPPORTED, str(e))
+        try:
+            conn.storagePoolLookupByName('nosuch')
+            check(False, 'lookup of a missing pool')
+        except libvirt.libvirtError as e:
+            check(e.get_error_code() == libvirt.VIR_ERR_NO_STORAGE_POOL, str(e))
+        try:
+            pool.storageVolLookupByName('nosuch')
+            check(False, 'lookup of a missing volume')
+        except libvirt.libvirtError as e:
+            check(e.get_error_code() == libvirt.VIR_ERR_NO_STORAGE_VOL and
+                  "no storage vol with matching name 'nosuch'" in str(e), str(e))
+        conn.storagePoolLookupByName('tr').destroy()
+        check('tr' not in conn.listStoragePools(), 'transient pool gone after destroy')
+    finally:
+        conn.close()
+
+
 def restart(root, target):
     with Daemon(root=root) as d:
         out = virsh(d, 'vol-list', 'p1').stdout
@@ -244,6 +297,7 @@ def main():
             volumes(d, target, tmp)
             bad_input(d, target, tmp)
             events(d)
+            python_api(d, target, tmp)
             virsh(d, 'pool-refresh', 'p1')
         restart(root, target)
     finally:
