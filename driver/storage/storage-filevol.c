@@ -212,6 +212,7 @@ create_image(StorageVolDef *vol, unsigned flags, bool with_backing)
     return -1;
 }
 
+
 static void
 remove_path(const char *path)
 {
@@ -219,14 +220,31 @@ remove_path(const char *path)
         rmdir(path);
 }
 
+/* Something not listed in the pool may sit at the path: never touch it. */
+static int
+check_free_path(const StorageVolDef *vol)
+{
+    struct stat st;
+
+    if (lstat(vol->target_path, &st) == 0) {
+        error_report(DOM, VK_ERR_STORAGE_VOL_EXIST,
+                     _("'%1$s': '%2$s' already exists"), vol->name, vol->target_path);
+        return -1;
+    }
+    return 0;
+}
+
 int
 storage_file_vol_create(StoragePoolObj *pool, StorageVolDef *vol, unsigned flags)
 {
-    if (check_capacity(vol) < 0 || check_backing(vol) < 0 || check_capacity(vol) < 0)
+    bool replace = flags & STORAGE_FILE_CREATE_REPLACE;
+
+    if (check_capacity(vol) < 0 || check_backing(vol) < 0 || check_capacity(vol) < 0 ||
+        (!replace && check_free_path(vol) < 0))
         return -1;
     if (create_image(vol, flags, true) < 0) {
-        if (!(flags & STORAGE_FILE_CREATE_REPLACE) && errno != EEXIST)
-            unlink(vol->target_path);
+        if (!replace)
+            remove_path(vol->target_path);
         return -1;
     }
     if (!(flags & STORAGE_FILE_CREATE_REPLACE) &&
@@ -314,13 +332,12 @@ storage_file_vol_create_from(StoragePoolObj *pool, StorageVolDef *vol,
     }
     /* a clone is a full copy: it does not share the source's backing file */
     vol->has_backing = false;
-    if (check_capacity(vol) < 0)
+    if (check_capacity(vol) < 0 || check_free_path(vol) < 0)
         return -1;
     if (is_format(vol, "raw"))
         vol->allocation = 0, vol->has_allocation = true;
     if (create_image(vol, flags, false) < 0) {
-        if (errno != EEXIST)
-            unlink(vol->target_path);
+        remove_path(vol->target_path);
         return -1;
     }
     if (storage_copy_image(src->target_path, sfmt, vol->target_path,

@@ -173,6 +173,14 @@ def bad_input(d, target, tmp):
     virsh(d, 'pool-define-as', 'ghost', 'dir', '--target', os.path.join(tmp, 'nonexistent'))
     fails(d, 'pool-start', 'ghost', expect='nonexistent')
     virsh(d, 'pool-undefine', 'ghost')
+    # a file the pool has not seen yet is never overwritten
+    late = os.path.join(target, 'late')
+    with open(late, 'w') as f:
+        f.write('precious')
+    fails(d, 'vol-create-as', 'p1', 'late', '1M', expect='already exists')
+    with open(late) as f:
+        check(f.read() == 'precious', 'an unlisted file was overwritten')
+    os.unlink(late)
     # a corrupt qcow2 header: a clear error, no crash
     bad = os.path.join(target, 'bad.qcow2')
     with open(bad, 'wb') as f:
