@@ -2,10 +2,13 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Volume create/delete rates of a dir pool through python3-libvirt, the
 same workload against each daemon; prints rates and the ratios of the
-first daemon to the second.
+first daemon to the second.  The daemons take turns over several rounds
+and the medians are printed, so load from elsewhere on a shared machine
+hits both alike.
 
-Usage: volumes.py COUNT WORKDIR NAME=URI NAME=URI"""
+Usage: volumes.py COUNT ROUNDS WORKDIR NAME=URI NAME=URI"""
 import os
+import statistics
 import sys
 import time
 
@@ -51,16 +54,19 @@ def measure(uri, count, target):
 
 
 def main():
-    count = int(sys.argv[1])
-    work = sys.argv[2]
-    daemons = [a.split('=', 1) for a in sys.argv[3:]]
-    results = {}
-    for name, uri in daemons:
-        results[name] = measure(uri, count, os.path.join(work, 'pool-' + name))
+    count, rounds, work = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+    daemons = [a.split('=', 1) for a in sys.argv[4:]]
+    samples = {name: {} for name, _ in daemons}
+    for _ in range(rounds):
+        for name, uri in daemons:
+            for key, val in measure(uri, count, os.path.join(work, 'pool-' + name)).items():
+                samples[name].setdefault(key, []).append(val)
     names = [n for n, _ in daemons]
-    print('%-22s %14s %14s %10s' % ('per second', names[0], names[1], 'ratio'))
-    for key in results[names[0]]:
-        a, b = results[names[0]][key], results[names[1]][key]
+    print('%-22s %14s %14s %10s   (median of %d rounds)' % ('per second', names[0], names[1],
+                                                            'ratio', rounds))
+    for key in samples[names[0]]:
+        a = statistics.median(samples[names[0]][key])
+        b = statistics.median(samples[names[1]][key])
         print('%-22s %14.1f %14.1f %9.2fx' % (key, a, b, a / b if b else float('inf')))
 
 

@@ -5,12 +5,14 @@
 # libvirtd runs inside a private mount namespace with tmpfs over /run and
 # its state directories and a private copy of /etc/libvirt, so nothing on
 # the host changes.  Both pools live in one temp dir on the same file
-# system.  Not a test.  Usage: bench/storage/volumes.sh [volumes per cycle]
+# system.  Not a test.
+# Usage: bench/storage/volumes.sh [volumes per cycle] [rounds]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 build=${VIRTKVM_BUILD_ROOT:-$src/build}
-count=${1:-200}
+count=${1:-300}
+rounds=${2:-5}
 
 if [ "${VIRTKVM_BENCH_NS:-}" != 1 ]; then
     [ "$(id -u)" = 0 ] || { echo "volumes.sh: needs root (mount namespace)"; exit 1; }
@@ -55,7 +57,7 @@ vkpid=$!
 wait_sock /run/libvirt/libvirt-sock
 wait_sock "$work/vk/run/libvirt/libvirt-sock"
 
-echo "virtkvmd $(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo '?') vs libvirtd $(libvirtd --version | awk '{print $NF}'), $count raw volumes per cycle (qcow2: a quarter), $(nproc) CPUs, pools on $(df --output=fstype "$work" | tail -1)"
-/usr/bin/python3 "$here/volumes.py" "$count" "$work" \
+echo "virtkvmd $(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo '?') vs libvirtd $(libvirtd --version | awk '{print $NF}'), $count raw volumes per cycle (qcow2: a quarter), $rounds alternating rounds, $(nproc) CPUs, pools on $(df --output=fstype "$work" | tail -1)"
+/usr/bin/python3 "$here/volumes.py" "$count" "$rounds" "$work" \
     "virtkvmd=qemu+unix:///system?socket=$work/vk/run/libvirt/libvirt-sock" \
     "libvirtd=qemu+unix:///system?socket=/run/libvirt/libvirt-sock"
