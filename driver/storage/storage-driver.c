@@ -156,6 +156,17 @@ require_active(StoragePoolObj *p)
     return p;
 }
 
+int
+storage_pool_obj_check_idle(StoragePoolObj *pool)
+{
+    if (pool->asyncjobs > 0) {
+        error_report(DOM, VK_ERR_OPERATION_INVALID,
+                     _("pool '%1$s' has asynchronous jobs running."), pool->def->name);
+        return -1;
+    }
+    return 0;
+}
+
 StoragePoolObj *
 storage_pool_obj_active_by_uuid(const unsigned char *uuid)
 {
@@ -507,7 +518,7 @@ storage_pool_destroy(const unsigned char *uuid)
     int ret = -1;
 
     storage_lock();
-    if (!(pool = storage_pool_obj_active_by_uuid(uuid)))
+    if (!(pool = storage_pool_obj_active_by_uuid(uuid)) || storage_pool_obj_check_idle(pool) < 0)
         goto out;
     be = storage_backend_for(pool->def->type);
     if (be->stop && be->stop(pool) < 0)
@@ -579,7 +590,7 @@ storage_pool_refresh(const unsigned char *uuid, unsigned flags)
         return -1;
     }
     storage_lock();
-    if (!(pool = storage_pool_obj_active_by_uuid(uuid)))
+    if (!(pool = storage_pool_obj_active_by_uuid(uuid)) || storage_pool_obj_check_idle(pool) < 0)
         goto out;
     if (storage_pool_obj_refresh(pool) < 0) {
         VkError *err = error_steal_last();

@@ -26,6 +26,8 @@ storage_fd_cleanup(int *fd)
 typedef struct {
     StorageVolDef *def;
     char *error;
+    bool building;              /* being filled outside the driver lock */
+    int in_use;                 /* the source of copies in progress */
 } StorageVolObj;
 
 typedef struct {
@@ -34,6 +36,7 @@ typedef struct {
     bool active;
     bool persistent;
     bool autostart;
+    int asyncjobs;              /* copies running outside the driver lock */
     GPtrArray *vols;            /* StorageVolObj* */
 } StoragePoolObj;
 

@@ -35,6 +35,9 @@ int storage_pool_save_config(const StoragePoolDef *def);
 void storage_pool_remove_state(StoragePoolObj *pool);
 int storage_set_autostart_link(const char *name, bool on);
 
+/* -1 (OPERATION_INVALID reported) while volumes are being copied. */
+int storage_pool_obj_check_idle(StoragePoolObj *pool);
+
 /* Runs the backend refresh and replaces the pool's volumes. */
 int storage_pool_obj_refresh(StoragePoolObj *pool);
 /* Rewrites the live state file of an active pool. */

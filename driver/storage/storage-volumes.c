@@ -70,16 +70,37 @@ storage_vol_obj_by_name(StoragePoolObj *pool, const char *name)
     return v;
 }
 
-/* Both locked: the active pool @pool and its volume @name. */
+/* Both locked: the active pool @pool and its volume @name, which is not
+ * being filled by a copy. */
 static StorageVolObj *
 vol_get(const char *pool_name, const char *name, StoragePoolObj **poolp)
 {
     StoragePoolObj *pool = storage_pool_obj_active_by_name(pool_name);
+    StorageVolObj *vol;
 
     if (!pool)
         return NULL;
     *poolp = pool;
-    return storage_vol_obj_by_name(pool, name);
+    if ((vol = storage_vol_obj_by_name(pool, name)) && vol->building) {
+        error_report(DOM, VK_ERR_OPERATION_INVALID,
+                     _("volume '%1$s' is still being allocated."), name);
+        return NULL;
+    }
+    return vol;
+}
+
+/* As vol_get, for changing the volume: not while copies read it. */
+static StorageVolObj *
+vol_get_idle(const char *pool_name, const char *name, StoragePoolObj **poolp)
+{
+    StorageVolObj *vol = vol_get(pool_name, name, poolp);
+
+    if (vol && vol->in_use) {
+        error_report(DOM, VK_ERR_OPERATION_INVALID,
+                     _("volume '%1$s' is being copied"), name);
+        return NULL;
+    }
+    return vol;
 }
 
 int
@@ -257,6 +278,62 @@ storage_vol_create_xml(const unsigned char *pool_uuid, const char *xml,
     return ret;
 }
 
+/* A snapshot of what a copy needs from its source, stable while unlocked. */
+static StorageVolDef *
+vol_def_snapshot(const StorageVolDef *src)
+{
+    StorageVolDef *copy = storage_vol_def_blank(src->name, src->target_path);
+
+    copy->type = src->type;
+    copy->target_format = g_strdup(src->target_format);
+    copy->capacity = src->capacity;
+    copy->has_capacity = src->has_capacity;
+    return copy;
+}
+
+/*
+ * Copies src into the new volume def with the driver lock released, so a
+ * long clone does not stall other calls: the new volume is listed as
+ * building, the source is marked in use, and both pools refuse refresh
+ * and destroy until it ends.  Called and returns locked.
+ */
+static int
+vol_copy_unlocked(StoragePoolObj *pool, StoragePoolObj *spool, StorageVolObj *src,
+                  StorageVolDef *def, unsigned flags, StorageVolId *out)
+{
+    const StorageBackend *be = storage_backend_for(pool->def->type);
+    g_autoptr(StorageVolDef) snap = vol_def_snapshot(src->def);
+    StorageVolObj *vol = storage_vol_obj_new(def);
+    int r;
+
+    vol->building = true;
+    g_ptr_array_add(pool->vols, vol);
+    pool->asyncjobs++;
+    spool->asyncjobs++;
+    src->in_use++;
+    storage_unlock();
+    r = be->vol_create_from(pool, vol->def, snap, flags);
+    storage_lock();
+    src->in_use--;
+    spool->asyncjobs--;
+    pool->asyncjobs--;
+    if (r < 0) {
+        VkError *err = error_steal_last();
+
+        g_ptr_array_remove(pool->vols, vol);
+        error_restore(err);
+        return -1;
+    }
+    vol->building = false;
+    if (storage_file_probe(vol->def) < 0) {
+        vol->error = storage_error_detail();
+        error_reset();
+    }
+    storage_vol_id_fill(out, pool, vol->def);
+    storage_dir_refresh_space(pool);
+    return 0;
+}
+
 int
 storage_vol_create_xml_from(const unsigned char *pool_uuid, const char *xml,
                             const char *src_pool, const char *src_name,
@@ -292,9 +369,7 @@ storage_vol_create_xml_from(const unsigned char *pool_uuid, const char *xml,
                      _("storage pool does not support volume creation from an existing volume"));
         goto out;
     }
-    if (be->vol_create_from(pool, def, src->def, flags) < 0)
-        goto out;
-    ret = vol_add(pool, g_steal_pointer(&def), out);
+    ret = vol_copy_unlocked(pool, spool, src, g_steal_pointer(&def), flags, out);
  out:
     storage_unlock();
     return ret;
@@ -313,7 +388,7 @@ storage_vol_delete(const char *pool_name, const char *name, unsigned flags)
         return -1;
     }
     storage_lock();
-    if (!(vol = vol_get(pool_name, name, &pool)))
+    if (!(vol = vol_get_idle(pool_name, name, &pool)))
         goto out;
     be = storage_backend_for(pool->def->type);
     if (!be->vol_delete) {
@@ -346,7 +421,7 @@ storage_vol_wipe(const char *pool_name, const char *name, unsigned algorithm, un
         return -1;
     }
     storage_lock();
-    if (!(vol = vol_get(pool_name, name, &pool)))
+    if (!(vol = vol_get_idle(pool_name, name, &pool)))
         goto out;
     if (vol->def->target_format && strcmp(vol->def->target_format, "qcow2") == 0 &&
         vol->def->type == STORAGE_VOL_FILE && algorithm == 0) {
@@ -496,7 +571,7 @@ storage_vol_resize(const char *pool_name, const char *name, uint64_t capacity,
         return -1;
     }
     storage_lock();
-    if (!(vol = vol_get(pool_name, name, &pool)) || vol_check_error(vol) < 0 ||
+    if (!(vol = vol_get_idle(pool_name, name, &pool)) || vol_check_error(vol) < 0 ||
         resize_target(vol->def, capacity, flags, &newcap) < 0)
         goto out;
     storage_dir_refresh_space(pool);
@@ -535,7 +610,7 @@ storage_vol_open(const char *pool_name, const char *name, bool upload,
     int fd = -1;
 
     storage_lock();
-    if (!(vol = vol_get(pool_name, name, &pool)))
+    if (!(vol = (upload ? vol_get_idle : vol_get)(pool_name, name, &pool)))
         goto out;
     if (!vol->def->target_path || vol->def->type == STORAGE_VOL_DIR) {
         error_report(DOM, VK_ERR_NO_SUPPORT, _("volume '%1$s' has no data to transfer"), name);

@@ -192,6 +192,77 @@ test_volumes(void)
     storage_vol_id_clear(&c);
 }
 
+typedef struct {
+    int ret;
+    gint done;
+} CloneJob;
+
+static gpointer
+clone_thread(gpointer data)
+{
+    CloneJob *job = data;
+    StorageVolId id = { 0 };
+
+    job->ret = storage_vol_create_xml_from(pid.uuid, "<volume><name>big.qcow2</name>"
+                                           "<target><format type='qcow2'/></target></volume>",
+                                           "p", "big.raw", 0, &id);
+    storage_vol_id_clear(&id);
+    g_atomic_int_set(&job->done, 1);
+    return NULL;
+}
+
+/* A long clone runs without the driver lock: other calls go on, the new
+ * volume is "being allocated" and the pool cannot be destroyed. */
+static void
+test_clone_unlocked(void)
+{
+    StorageVolId big = { 0 };
+    CloneJob job = { 0 };
+    g_autofree char *path = NULL;
+    g_autofree char *buf = g_malloc(1 << 20);
+    GThread *t;
+    int fd, type, seen_building = 0, calls = 0;
+    uint64_t cap, alloc;
+
+    create_vol("<volume><name>big.raw</name><capacity unit='MiB'>96</capacity>"
+               "<allocation>0</allocation></volume>", &big);
+    path = g_strdup(big.key);
+    fd = open(path, O_WRONLY);
+    for (int i = 0; i < 96; i++) {
+        memset(buf, i + 1, 1 << 20);
+        g_assert_cmpint(pwrite(fd, buf, 1 << 20, (off_t) i << 20), ==, 1 << 20);
+    }
+    close(fd);
+    t = g_thread_new("clone", clone_thread, &job);
+    while (!g_atomic_int_get(&job.done)) {
+        StoragePoolInfo info;
+
+        g_assert_cmpint(storage_pool_get_info(pid.uuid, &info), ==, 0);
+        calls++;
+        if (storage_vol_get_info("p", "big.qcow2", 0, &type, &cap, &alloc) < 0) {
+            const VkError *e = error_get_last();
+
+            if (e->code == VK_ERR_OPERATION_INVALID) {
+                seen_building++;
+                g_assert_cmpint(storage_pool_destroy(pid.uuid), ==, -1);
+                expect_error(VK_ERR_OPERATION_INVALID);
+                g_assert_cmpint(storage_vol_delete("p", "big.raw", 0), ==, -1);
+                expect_error(VK_ERR_OPERATION_INVALID);
+            }
+            error_reset();
+        }
+        g_usleep(1000);
+    }
+    g_thread_join(t);
+    g_assert_cmpint(job.ret, ==, 0);
+    g_test_message("%d calls during the clone, %d saw it building", calls, seen_building);
+    g_assert_cmpint(storage_vol_get_info("p", "big.qcow2", 0, &type, &cap, &alloc), ==, 0);
+    g_assert_cmpuint(cap, ==, 96 << 20);
+    g_assert_cmpint(storage_vol_delete("p", "big.qcow2", 0), ==, 0);
+    g_assert_cmpint(storage_vol_delete("p", "big.raw", 0), ==, 0);
+    storage_vol_id_clear(&big);
+}
+
 static void
 test_restart(void)
 {
@@ -230,6 +301,7 @@ main(int argc, char **argv)
     storage_driver_init(&sink);
     g_test_add_func("/storage/driver/pool-lifecycle", test_pool_lifecycle);
     g_test_add_func("/storage/driver/volumes", test_volumes);
+    g_test_add_func("/storage/driver/clone-unlocked", test_clone_unlocked);
     g_test_add_func("/storage/driver/restart", test_restart);
     ret = g_test_run();
     storage_driver_shutdown();
