@@ -428,8 +428,17 @@ storage_vol_wipe(const char *pool_name, const char *name, unsigned algorithm, un
         /* zeroing a qcow2 volume: an empty image of the same shape */
         ret = storage_file_vol_create(pool, vol->def, STORAGE_FILE_CREATE_REPLACE);
     } else {
-        ret = storage_vol_wipe_path(vol->def->target_path,
-                                    vol->def->type == STORAGE_VOL_BLOCK, algorithm);
+        /* overwriting takes long: without the lock, the volume marked busy */
+        g_autofree char *path = g_strdup(vol->def->target_path);
+        bool is_block = vol->def->type == STORAGE_VOL_BLOCK;
+
+        vol->building = true;
+        pool->asyncjobs++;
+        storage_unlock();
+        ret = storage_vol_wipe_path(path, is_block, algorithm);
+        storage_lock();
+        pool->asyncjobs--;
+        vol->building = false;
     }
     if (ret == 0) {
         if (storage_file_probe(vol->def) == 0)
