@@ -6,6 +6,7 @@
 
 extern const DispatchFamily dispatch_family_connect;
 extern const DispatchFamily dispatch_family_domain;
+extern const DispatchFamily dispatch_family_domain_lifecycle;
 extern const DispatchFamily dispatch_family_event;
 extern const DispatchFamily dispatch_family_network;
 extern const DispatchFamily dispatch_family_storage;

@@ -21,6 +21,7 @@
 #include "daemon/event.h"
 #include "daemon/listen.h"
 #include "driver/domain/domain-driver.h"
+#include "driver/domain/domain-lifecycle.h"
 #include "util/error.h"
 #include "util/i18n.h"
 #include "util/log.h"
@@ -321,6 +322,10 @@ daemon_run(Options *o)
         domains = domain_driver_new(cfg_dir, state_dir, &d.event_sink);
         domain_driver_load(domains);
         domain_driver_set_default(domains);
+        if (domain_lifecycle_init(domains, d.cfg->user, d.cfg->group) < 0) {
+            report_last_error();
+            goto out;
+        }
     }
     sd_notify(0, "READY=1");
     if (ready_fd >= 0)
@@ -333,6 +338,8 @@ daemon_run(Options *o)
     ret = 0;
  out:
     domain_driver_set_default(NULL);
+    if (domains)
+        domain_lifecycle_shutdown_daemon();
     domain_driver_free(domains);
     if (d.srv) {
         server_free(d.admin);

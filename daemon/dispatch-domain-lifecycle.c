@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Procedures of running domains: create, destroy, shutdown, reboot,
+ * reset, suspend/resume, control info, vcpus, time, memory.  The
+ * semantics live in driver/domain/domain-lifecycle.c.
+ */
+#include <string.h>
+
+#include "daemon/dispatch-families.h"
+#include "daemon/protocol/virtkvm_remote.h"
+#include "daemon/protocol/virtkvm_remote_lifecycle.h"
+#include "driver/domain/domain-driver.h"
+#include "driver/domain/domain-lifecycle.h"
+#include "util/error.h"
+#include "util/i18n.h"
+
+#define DRV domain_driver_get_default()
+
+static void
+make_dom(remote_nonnull_domain *dom, DomainObj *obj)
+{
+    dom->name = g_strdup(obj->def->name);
+    memcpy(dom->uuid, obj->def->uuid, DOMAIN_UUID_BUFLEN);
+    dom->id = domain_obj_get_id(obj);
+}
+
+static DomainObj *
+get_obj(const remote_nonnull_domain *dom)
+{
+    return domain_driver_lookup(DRV, (const unsigned char *) dom->uuid, dom->name);
+}
+
+typedef int (*ObjFunc)(DomainDriver *drv, DomainObj *obj, unsigned int flags);
+
+static int
+with_obj(const remote_nonnull_domain *dom, ObjFunc fn, unsigned int flags)
+{
+    DomainObj *obj = get_obj(dom);
+    int r;
+
+    if (!obj)
+        return -1;
+    r = fn(DRV, obj, flags);
+    domain_obj_end_api(obj);
+    return r;
+}
+
+/* --- create --------------------------------------------------------------- */
+
+static int
+create_common(DispatchCall *call, const remote_nonnull_domain *dom, unsigned int flags,
+              remote_nonnull_domain *out)
+{
+    DomainObj *obj = get_obj(dom);
+    int r;
+
+    if (!obj)
+        return -1;
+    r = domain_lifecycle_create(DRV, obj, flags, call->client);
+    if (r == 0 && out)
+        make_dom(out, obj);
+    domain_obj_end_api(obj);
+    return r;
+}
+
+static int
+domain_create(DispatchCall *call, void *argsp, void *retp)
+{
+    remote_domain_create_args *args = argsp;
+
+    return create_common(call, &args->dom, 0, NULL);
+}
+
+static int
+domain_create_with_flags(DispatchCall *call, void *argsp, void *retp)
+{
+    remote_domain_create_with_flags_args *args = argsp;
+    remote_domain_create_with_flags_ret *ret = retp;
+
+    return create_common(call, &args->dom, args->flags, &ret->dom);
+}
+
+static int
+domain_create_xml(DispatchCall *call, void *argsp, void *retp)
+{
+    remote_domain_create_xml_args *args = argsp;
+    remote_domain_create_xml_ret *ret = retp;
+    DomainObj *obj;
+
+    if (!DRV) {
+        error_report(VK_FROM_QEMU, VK_ERR_NO_SUPPORT, "%s", _("no domain driver"));
+        return -1;
+    }
+    if (!(obj = domain_lifecycle_create_xml(DRV, args->xml_desc, args->flags, call->client)))
+        return -1;
+    make_dom(&ret->dom, obj);
+    domain_obj_end_api(obj);
+    return 0;
+}
+
+/* --- stop, pause, reset ----------------------------------------------------- */
+
+static int
+domain_destroy(DispatchCall *call, void *argsp, void *retp)
+{
+    return with_obj(&((remote_domain_destroy_args *) argsp)->dom, domain_lifecycle_destroy, 0);
+}
+
+static int
+domain_destroy_flags(DispatchCall *call, void *argsp, void *retp)
+{
+    remote_domain_destroy_flags_args *args = argsp;
+
+    return with_obj(&args->dom, domain_lifecycle_destroy, args->flags);
+}
+
+static int
+domain_shutdown(DispatchCall *call, void *argsp, void *retp)
+{
+    return with_obj(&((remote_domain_shutdown_args *) argsp)->dom, domain_lifecycle_shutdown, 0);
+}
+
+static int
+domain_shutdown_flags(DispatchCall *call, void *argsp, void *retp)
+{
+    remote_domain_shutdown_flags_args *args = argsp;
+
+    return with_obj(&args->dom, domain_lifecycle_shutdown, args->flags);
+}
+
+static int
+domain_reboot(DispatchCall *call, void *argsp, void *retp)
+{
+    remote_domain_reboot_args *args = argsp;
+
+    return with_obj(&args->dom, domain_lifecycle_reboot, args->flags);
+}
+
+static int
+domain_reset(DispatchCall *call, void *argsp, void *retp)
+{
+    remote_domain_reset_args *args = argsp;
+
+    return with_obj(&args->dom, domain_lifecycle_reset, args->flags);
+}
+
+static int
+suspend_fn(DomainDriver *drv, DomainObj *obj, unsigned int flags)
+{
+    return domain_lifecycle_suspend(drv, obj);
+}
+
+static int
+resume_fn(DomainDriver *drv, DomainObj *obj, unsigned int flags)
+{
+    return domain_lifecycle_resume(drv, obj);
+}
+
+static int
+domain_suspend(DispatchCall *call, void *argsp, void *retp)
+{
+    return with_obj(&((remote_domain_suspend_args *) argsp)->dom, suspend_fn, 0);
+}
+
+static int
+domain_resume(DispatchCall *call, void *argsp, void *retp)
+{
+    return with_obj(&((remote_domain_resume_args *) argsp)->dom, resume_fn, 0);
+}
+
+/* --- queries ------------------------------------------------------------------ */
+
+static int
+domain_get_control_info(DispatchCall *call, void *argsp, void *retp)
+{
+    remote_domain_get_control_info_args *args = argsp;
+    remote_domain_get_control_info_ret *ret = retp;
+    DomainObj *obj;
+
+    if (domain_driver_check_flags(args->flags, 0, "qemuDomainGetControlInfo") < 0 ||
+        !(obj = get_obj(&args->dom)))
+        return -1;
+    if (!domain_obj_is_active(obj)) {
+        error_report(VK_FROM_QEMU, VK_ERR_OPERATION_INVALID, "%s",
+                     _("domain is not running"));
+        domain_obj_end_api(obj);
+        return -1;
+    }
+    /* VIR_DOMAIN_CONTROL_OK: commands go on their own connection */
+    ret->state = 0;
+    ret->details = 0;
+    ret->stateTime = 0;
+    domain_obj_end_api(obj);
+    return 0;
+}
+
+static int
+domain_get_vcpus(DispatchCall *call, void *argsp, void *retp)
+{
+    remote_domain_get_vcpus_args *args = argsp;
+    remote_domain_get_vcpus_ret *ret = retp;
+    DomainObj *obj;
+    unsigned int n;
+
+    if (args->maxinfo < 1 || args->maxinfo > REMOTE_VCPUINFO_MAX ||
+        args->maplen < 0 || (gint64) args->maxinfo * args->maplen > REMOTE_CPUMAPS_MAX) {
+        error_report(VK_FROM_RPC, VK_ERR_RPC, "%s", _("maxinfo or maplen out of range"));
+        return -1;
+    }
+    if (!(obj = get_obj(&args->dom)))
+        return -1;
+    if (!domain_obj_is_active(obj)) {
+        error_report(VK_FROM_QEMU, VK_ERR_OPERATION_INVALID, "%s",
+                     _("cannot list vcpu pinning for an inactive domain"));
+        domain_obj_end_api(obj);
+        return -1;
+    }
+    n = MIN((unsigned int) args->maxinfo, domain_def_get_vcpus(obj->def));
+    ret->info.info_len = n;
+    ret->info.info_val = g_new0(remote_vcpu_info, n);
+    ret->cpumaps.cpumaps_len = n * (unsigned int) args->maplen;
+    ret->cpumaps.cpumaps_val = g_malloc0(MAX(ret->cpumaps.cpumaps_len, 1));
+    for (unsigned int i = 0; i < n; i++) {
+        ret->info.info_val[i].number = i;
+        ret->info.info_val[i].state = 1;    /* VIR_VCPU_RUNNING */
+        ret->info.info_val[i].cpu_time = i == 0 ? domain_lifecycle_cpu_time(obj) : 0;
+        ret->info.info_val[i].cpu = -1;
+        for (int b = 0; b < args->maplen; b++)
+            ret->cpumaps.cpumaps_val[i * (unsigned int) args->maplen + (unsigned int) b] = 0xff;
+    }
+    domain_obj_end_api(obj);
+    return 0;
+}
+
+static int
+domain_get_time(DispatchCall *call, void *argsp, void *retp)
+{
+    remote_domain_get_time_args *args = argsp;
+    DomainObj *obj;
+
+    if (!(obj = get_obj(&args->dom)))
+        return -1;
+    if (!domain_obj_is_active(obj))
+        error_report(VK_FROM_QEMU, VK_ERR_OPERATION_INVALID, "%s",
+                     _("domain is not running"));
+    else
+        error_report(VK_FROM_QEMU, VK_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                     _("QEMU guest agent is not configured"));
+    domain_obj_end_api(obj);
+    return -1;
+}
+
+static int
+set_memory_common(const remote_nonnull_domain *dom, unsigned long long kib)
+{
+    DomainObj *obj = get_obj(dom);
+
+    if (!obj)
+        return -1;
+    if (kib > domain_def_get_memory(obj->def)) {
+        error_report(VK_FROM_QEMU, VK_ERR_INVALID_ARG, "%s",
+                     _("cannot set memory higher than max memory"));
+    } else if (!domain_obj_is_active(obj)) {
+        error_report(VK_FROM_QEMU, VK_ERR_OPERATION_INVALID, "%s",
+                     _("domain is not running"));
+    } else {
+        error_report(VK_FROM_QEMU, VK_ERR_OPERATION_INVALID, "%s",
+                     _("Unable to change memory of active domain without the "
+                       "balloon device"));
+    }
+    domain_obj_end_api(obj);
+    return -1;
+}
+
+static int
+domain_set_memory(DispatchCall *call, void *argsp, void *retp)
+{
+    remote_domain_set_memory_args *args = argsp;
+
+    return set_memory_common(&args->dom, args->memory);
+}
+
+static int
+domain_set_memory_flags(DispatchCall *call, void *argsp, void *retp)
+{
+    remote_domain_set_memory_flags_args *args = argsp;
+
+    if (domain_driver_check_flags(args->flags, 0x7, "qemuDomainSetMemoryFlags") < 0)
+        return -1;
+    return set_memory_common(&args->dom, args->memory);
+}
+
+static const DispatchEntry lifecycle_entries[] = {
+    DISPATCH_ENTRY_NORET(9, domain_create, remote_domain_create_args, 0),
+    DISPATCH_ENTRY(196, domain_create_with_flags, remote_domain_create_with_flags_args,
+                   remote_domain_create_with_flags_ret, 0),
+    DISPATCH_ENTRY(10, domain_create_xml, remote_domain_create_xml_args,
+                   remote_domain_create_xml_ret, 0),
+    DISPATCH_ENTRY_NORET(12, domain_destroy, remote_domain_destroy_args, 0),
+    DISPATCH_ENTRY_NORET(234, domain_destroy_flags, remote_domain_destroy_flags_args, 0),
+    DISPATCH_ENTRY_NORET(33, domain_shutdown, remote_domain_shutdown_args, 0),
+    DISPATCH_ENTRY_NORET(258, domain_shutdown_flags, remote_domain_shutdown_flags_args, 0),
+    DISPATCH_ENTRY_NORET(27, domain_reboot, remote_domain_reboot_args, 0),
+    DISPATCH_ENTRY_NORET(245, domain_reset, remote_domain_reset_args, 0),
+    DISPATCH_ENTRY_NORET(34, domain_suspend, remote_domain_suspend_args, 0),
+    DISPATCH_ENTRY_NORET(28, domain_resume, remote_domain_resume_args, 0),
+    DISPATCH_ENTRY(229, domain_get_control_info, remote_domain_get_control_info_args,
+                   remote_domain_get_control_info_ret, 0),
+    DISPATCH_ENTRY(20, domain_get_vcpus, remote_domain_get_vcpus_args,
+                   remote_domain_get_vcpus_ret, 0),
+    DISPATCH_ENTRY(337, domain_get_time, remote_domain_get_time_args,
+                   remote_domain_get_time_ret, 0),
+    DISPATCH_ENTRY_NORET(31, domain_set_memory, remote_domain_set_memory_args, 0),
+    DISPATCH_ENTRY_NORET(204, domain_set_memory_flags, remote_domain_set_memory_flags_args, 0),
+};
+
+const DispatchFamily dispatch_family_domain_lifecycle = {
+    lifecycle_entries, G_N_ELEMENTS(lifecycle_entries)
+};
