@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -186,6 +187,26 @@ monitor_dispatch(Monitor *m, const char *line)
     json_object_put(msg);
 }
 
+static void
+monitor_wait_exit(Monitor *m)
+{
+    struct pollfd p = { .fd = m->pidfd, .events = POLLIN };
+    pid_t pid = -1;
+
+    if (m->pidfd < 0)
+        return;
+    if (poll(&p, 1, 3000) > 0)
+        return;
+    domain_obj_lock(m->obj);
+    if (monitor_current(m))
+        pid = domain_runtime_get(m->obj)->pid;
+    domain_obj_unlock(m->obj);
+    if (pid > 0) {
+        kill(pid, SIGKILL);
+        poll(&p, 1, 2000);
+    }
+}
+
 static gpointer
 monitor_thread(gpointer data)
 {
@@ -222,6 +243,9 @@ monitor_thread(gpointer data)
         if (p[1].revents)
             break;
     }
+    /* The socket closes slightly before the process is gone: report the
+     * stop only once it is (SIGKILL if it hangs in its exit). */
+    monitor_wait_exit(m);
     /* Deliver what was read before the end (SHUTDOWN carries the reason). */
     for (char *line; (line = read_line(&m->r, 0)); g_free(line))
         monitor_dispatch(m, line);
