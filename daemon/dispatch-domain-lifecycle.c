@@ -4,11 +4,16 @@
  * reset, suspend/resume, control info, vcpus, time, memory.  The
  * semantics live in driver/domain/domain-lifecycle.c.
  */
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "daemon/dispatch-families.h"
 #include "daemon/protocol/virtkvm_remote.h"
 #include "daemon/protocol/virtkvm_remote_lifecycle.h"
+#include "driver/domain/domain-console.h"
 #include "driver/domain/domain-driver.h"
 #include "driver/domain/domain-lifecycle.h"
 #include "util/error.h"
@@ -290,6 +295,168 @@ domain_set_memory_flags(DispatchCall *call, void *argsp, void *retp)
     return set_memory_common(&args->dom, args->memory);
 }
 
+
+/* --- console ------------------------------------------------------------------ */
+
+/* One console stream: the pty fd pumped to the client by a thread. */
+typedef struct {
+    gint refs;
+    int fd;
+    int wake;                   /* eventfd: takeover or end */
+    Stream *st;
+    unsigned char uuid[DOMAIN_UUID_BUFLEN];
+} ConsoleStream;
+
+static void
+console_unref(ConsoleStream *c)
+{
+    if (!g_atomic_int_dec_and_test(&c->refs))
+        return;
+    close(c->fd);
+    close(c->wake);
+    g_free(c);
+}
+
+static void
+console_end(ConsoleStream *c)
+{
+    uint64_t one = 1;
+
+    domain_console_close(c->uuid, c->wake);
+    if (write(c->wake, &one, sizeof(one)) < 0) {
+        /* already signalled */
+    }
+}
+
+static gpointer
+console_pump(gpointer data)
+{
+    ConsoleStream *c = data;
+    char buf[4096];
+
+    for (;;) {
+        struct pollfd p[2] = {
+            { .fd = c->fd, .events = POLLIN },
+            { .fd = c->wake, .events = POLLIN },
+        };
+        ssize_t n;
+
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        if (p[1].revents) {
+            stream_send_eof(c->st);
+            break;
+        }
+        n = read(c->fd, buf, sizeof(buf));
+        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+            continue;
+        if (n <= 0) {
+            /* the VMM closed the pty: the guest is gone */
+            stream_send_eof(c->st);
+            break;
+        }
+        if (stream_send_data(c->st, buf, (size_t) n) < 0)
+            break;
+    }
+    domain_console_close(c->uuid, c->wake);
+    stream_unref(c->st);
+    console_unref(c);
+    return NULL;
+}
+
+static void
+console_start(Stream *st, void *opaque)
+{
+    ConsoleStream *c = opaque;
+
+    g_atomic_int_inc(&c->refs);
+    c->st = stream_ref(st);     /* the pump's; dropped when it ends */
+    g_thread_unref(g_thread_new("vk-console", console_pump, c));
+}
+
+static int
+console_data(Stream *st, const char *buf, size_t len, void *opaque)
+{
+    ConsoleStream *c = opaque;
+
+    while (len) {
+        ssize_t n = write(c->fd, buf, len);
+
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+            struct pollfd p = { .fd = c->fd, .events = POLLOUT };
+
+            if (poll(&p, 1, 100) <= 0)
+                return 0;   /* a serial line drops what it cannot take */
+            continue;
+        }
+        if (n < 0)
+            return 0;
+        buf += n;
+        len -= (size_t) n;
+    }
+    return 0;
+}
+
+static int
+console_finish(Stream *st, void *opaque)
+{
+    console_end(opaque);
+    return 0;
+}
+
+static void
+console_abort(Stream *st, void *opaque)
+{
+    console_end(opaque);
+}
+
+static void
+console_free(void *opaque)
+{
+    console_unref(opaque);
+}
+
+static const StreamOps console_ops = {
+    .start = console_start,
+    .data = console_data,
+    .finish = console_finish,
+    .abort = console_abort,
+    .free = console_free,
+};
+
+static int
+domain_open_console(DispatchCall *call, void *argsp, void *retp)
+{
+    remote_domain_open_console_args *args = argsp;
+    DomainObj *obj = get_obj(&args->dom);
+    ConsoleStream *c;
+    int fd, wake = -1;
+
+    if (!obj)
+        return -1;
+    fd = domain_console_open(obj, args->dev_name ? *args->dev_name : NULL,
+                             args->flags, &wake);
+    if (fd < 0) {
+        domain_obj_end_api(obj);
+        return -1;
+    }
+    c = g_new0(ConsoleStream, 1);
+    c->refs = 1;
+    c->fd = fd;
+    c->wake = wake;
+    memcpy(c->uuid, obj->def->uuid, DOMAIN_UUID_BUFLEN);
+    domain_obj_end_api(obj);
+    if (!dispatch_open_stream(call, &console_ops, c)) {
+        console_end(c);
+        console_unref(c);
+        return -1;
+    }
+    return 0;
+}
+
 static const DispatchEntry lifecycle_entries[] = {
     DISPATCH_ENTRY_NORET(9, domain_create, remote_domain_create_args, 0),
     DISPATCH_ENTRY(196, domain_create_with_flags, remote_domain_create_with_flags_args,
@@ -312,6 +479,7 @@ static const DispatchEntry lifecycle_entries[] = {
                    remote_domain_get_time_ret, 0),
     DISPATCH_ENTRY_NORET(31, domain_set_memory, remote_domain_set_memory_args, 0),
     DISPATCH_ENTRY_NORET(204, domain_set_memory_flags, remote_domain_set_memory_flags_args, 0),
+    DISPATCH_ENTRY_NORET(201, domain_open_console, remote_domain_open_console_args, 0),
 };
 
 const DispatchFamily dispatch_family_domain_lifecycle = {

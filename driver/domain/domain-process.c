@@ -427,11 +427,12 @@ wait_ready(DomainRuntime *rt, const char *name)
         devs = domain_monitor_command(rt->ctl_path, "query-devices", 2000);
         if (devs) {
             for (size_t i = 0; i < json_object_array_length(devs); i++) {
-                json_object *d = json_object_array_get_idx(devs, i), *pty, *id;
+                json_object *d = json_object_array_get_idx(devs, i), *pty, *bus;
 
+                /* the serial port is the ISA device with a pty */
                 if (json_object_object_get_ex(d, "pty", &pty) &&
-                    json_object_object_get_ex(d, "id", &id) &&
-                    !g_strcmp0(json_object_get_string(id), "serial") && !rt->pty_path)
+                    json_object_object_get_ex(d, "bus", &bus) &&
+                    !g_strcmp0(json_object_get_string(bus), "isa") && !rt->pty_path)
                     rt->pty_path = g_strdup(json_object_get_string(pty));
             }
             json_object_put(devs);
@@ -512,6 +513,27 @@ process_open_all(DomainObj *obj, DomainRuntime *rt, FdMap *m, bool start_paused)
     return 0;
 }
 
+/* The live XML shows the serial pty (<source path='/dev/pts/N'/>). */
+static void
+set_pty_paths(DomainDef *def, const char *pty)
+{
+    GPtrArray *lists[] = { def->serials, def->consoles };
+
+    if (!pty)
+        return;
+    for (guint l = 0; l < G_N_ELEMENTS(lists); l++) {
+        for (guint i = 0; lists[l] && i < lists[l]->len; i++) {
+            DomainChrDef *chr = g_ptr_array_index(lists[l], i);
+
+            if (chr->type == DOMAIN_CHR_TYPE_PTY &&
+                (l == 0 || !chr->target_type || g_str_equal(chr->target_type, "serial"))) {
+                g_free(chr->path);
+                chr->path = g_strdup(pty);
+            }
+        }
+    }
+}
+
 int
 domain_process_start(DomainObj *obj, bool start_paused)
 {
@@ -544,6 +566,7 @@ domain_process_start(DomainObj *obj, bool start_paused)
         domain_process_kill(rt, 0);
         goto fail;
     }
+    set_pty_paths(obj->def, rt->pty_path);
     return 0;
 
  fail:
