@@ -16,6 +16,7 @@
 #include "driver/domain/domain-console.h"
 #include "driver/domain/domain-driver.h"
 #include "driver/domain/domain-lifecycle.h"
+#include "driver/domain/domain-stats.h"
 #include "util/error.h"
 #include "util/i18n.h"
 
@@ -296,6 +297,175 @@ domain_set_memory_flags(DispatchCall *call, void *argsp, void *retp)
 }
 
 
+/* --- stats -------------------------------------------------------------------- */
+
+static int
+domain_block_stats(DispatchCall *call, void *argsp, void *retp)
+{
+    remote_domain_block_stats_args *args = argsp;
+    remote_domain_block_stats_ret *ret = retp;
+    DomainObj *obj = get_obj(&args->dom);
+    DomainBlockStats st;
+    int r;
+
+    if (!obj)
+        return -1;
+    r = domain_stats_block(obj, args->path, &st);
+    domain_obj_end_api(obj);
+    if (r < 0)
+        return -1;
+    ret->rd_req = st.rd_req;
+    ret->rd_bytes = st.rd_bytes;
+    ret->wr_req = st.wr_req;
+    ret->wr_bytes = st.wr_bytes;
+    ret->errs = st.errs;
+    return 0;
+}
+
+static int
+domain_interface_stats(DispatchCall *call, void *argsp, void *retp)
+{
+    remote_domain_interface_stats_args *args = argsp;
+    remote_domain_interface_stats_ret *ret = retp;
+    DomainObj *obj = get_obj(&args->dom);
+    DomainIfStats st;
+    int r;
+
+    if (!obj)
+        return -1;
+    r = domain_stats_interface(obj, args->device, &st);
+    domain_obj_end_api(obj);
+    if (r < 0)
+        return -1;
+    ret->rx_bytes = st.rx_bytes;
+    ret->rx_packets = st.rx_packets;
+    ret->rx_errs = st.rx_errs;
+    ret->rx_drop = st.rx_drop;
+    ret->tx_bytes = st.tx_bytes;
+    ret->tx_packets = st.tx_packets;
+    ret->tx_errs = st.tx_errs;
+    ret->tx_drop = st.tx_drop;
+    return 0;
+}
+
+static int
+domain_memory_stats(DispatchCall *call, void *argsp, void *retp)
+{
+    remote_domain_memory_stats_args *args = argsp;
+    remote_domain_memory_stats_ret *ret = retp;
+    DomainObj *obj;
+    int tags[2];
+    unsigned long long vals[2];
+    int n;
+
+    if (args->maxStats > REMOTE_DOMAIN_MEMORY_STATS_MAX) {
+        error_report(VK_FROM_RPC, VK_ERR_RPC, "%s",
+                     _("maxStats > REMOTE_DOMAIN_MEMORY_STATS_MAX"));
+        return -1;
+    }
+    if (domain_driver_check_flags(args->flags, 0, "qemuDomainMemoryStats") < 0 ||
+        !(obj = get_obj(&args->dom)))
+        return -1;
+    n = domain_stats_memory(obj, MIN(args->maxStats, 2), tags, vals);
+    domain_obj_end_api(obj);
+    if (n < 0)
+        return -1;
+    ret->stats.stats_len = (u_int) n;
+    ret->stats.stats_val = g_new0(remote_domain_memory_stat, MAX(n, 1));
+    for (int i = 0; i < n; i++) {
+        ret->stats.stats_val[i].tag = tags[i];
+        ret->stats.stats_val[i].val = vals[i];
+    }
+    return 0;
+}
+
+static void
+stats_record(remote_domain_stats_record *rec, DomainObj *obj, unsigned int groups)
+{
+    g_autoptr(GArray) params = domain_stats_new();
+
+    make_dom(&rec->dom, obj);
+    domain_stats_collect(obj, groups, params);
+    rec->params.params_len = params->len;
+    rec->params.params_val = g_new0(remote_typed_param, MAX(params->len, 1));
+    for (guint i = 0; i < params->len; i++) {
+        DomainStatParam *p = &g_array_index(params, DomainStatParam, i);
+        remote_typed_param *out = &rec->params.params_val[i];
+
+        out->field = g_strdup(p->field);
+        out->value.type = p->type;
+        switch (p->type) {
+        case DOMAIN_PARAM_INT:
+            out->value.remote_typed_param_value_u.i = (int) p->l;
+            break;
+        case DOMAIN_PARAM_UINT:
+            out->value.remote_typed_param_value_u.ui = (u_int) p->l;
+            break;
+        case DOMAIN_PARAM_LLONG:
+            out->value.remote_typed_param_value_u.l = p->l;
+            break;
+        case DOMAIN_PARAM_ULLONG:
+            out->value.remote_typed_param_value_u.ul = (u_quad_t) p->l;
+            break;
+        default:
+            out->value.remote_typed_param_value_u.s = g_strdup(p->s ? p->s : "");
+            break;
+        }
+    }
+}
+
+static int
+connect_get_all_domain_stats(DispatchCall *call, void *argsp, void *retp)
+{
+    remote_connect_get_all_domain_stats_args *args = argsp;
+    remote_connect_get_all_domain_stats_ret *ret = retp;
+    unsigned int groups = args->stats ? args->stats : DOMAIN_STATS_SUPPORTED;
+    g_autoptr(GPtrArray) objs = g_ptr_array_new();
+
+    if (!DRV)
+        return 0;
+    if (args->doms.doms_len) {
+        for (u_int i = 0; i < args->doms.doms_len; i++) {
+            DomainObj *obj = get_obj(&args->doms.doms_val[i]);
+
+            if (!obj) {
+                for (guint j = 0; j < objs->len; j++)
+                    domain_obj_unref(g_ptr_array_index(objs, j));
+                return -1;
+            }
+            g_ptr_array_add(objs, domain_obj_ref(obj));
+            domain_obj_end_api(obj);
+        }
+    } else {
+        g_autoptr(GArray) refs = domain_driver_list_all(DRV, args->flags & 0xff);
+
+        if (!refs)
+            return -1;
+        for (guint i = 0; i < refs->len; i++) {
+            DomainRef *ref = &g_array_index(refs, DomainRef, i);
+            DomainObj *obj = domain_driver_lookup_by_uuid(DRV, ref->uuid);
+
+            if (!obj) {
+                error_reset();
+                continue;
+            }
+            g_ptr_array_add(objs, domain_obj_ref(obj));
+            domain_obj_end_api(obj);
+        }
+    }
+    ret->retStats.retStats_len = objs->len;
+    ret->retStats.retStats_val = g_new0(remote_domain_stats_record, MAX(objs->len, 1));
+    for (guint i = 0; i < objs->len; i++) {
+        DomainObj *obj = g_ptr_array_index(objs, i);
+
+        domain_obj_lock(obj);
+        stats_record(&ret->retStats.retStats_val[i], obj, groups & DOMAIN_STATS_SUPPORTED);
+        domain_obj_unlock(obj);
+        domain_obj_unref(obj);
+    }
+    return 0;
+}
+
 /* --- console ------------------------------------------------------------------ */
 
 /* One console stream: the pty fd pumped to the client by a thread. */
@@ -480,6 +650,15 @@ static const DispatchEntry lifecycle_entries[] = {
     DISPATCH_ENTRY_NORET(31, domain_set_memory, remote_domain_set_memory_args, 0),
     DISPATCH_ENTRY_NORET(204, domain_set_memory_flags, remote_domain_set_memory_flags_args, 0),
     DISPATCH_ENTRY_NORET(201, domain_open_console, remote_domain_open_console_args, 0),
+    DISPATCH_ENTRY(64, domain_block_stats, remote_domain_block_stats_args,
+                   remote_domain_block_stats_ret, 0),
+    DISPATCH_ENTRY(65, domain_interface_stats, remote_domain_interface_stats_args,
+                   remote_domain_interface_stats_ret, 0),
+    DISPATCH_ENTRY(159, domain_memory_stats, remote_domain_memory_stats_args,
+                   remote_domain_memory_stats_ret, 0),
+    DISPATCH_ENTRY(344, connect_get_all_domain_stats,
+                   remote_connect_get_all_domain_stats_args,
+                   remote_connect_get_all_domain_stats_ret, 0),
 };
 
 const DispatchFamily dispatch_family_domain_lifecycle = {

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Running the test guest through virsh: start, list, dominfo, domstate
 --reason, suspend/resume (the guest's tick counter halts), reset, reboot,
-shutdown (ACPI button: the guest powers off), destroy, create (transient),
+shutdown (ACPI button: the guest powers off), destroy, domstats,
+domifstat, domblkstat, domblklist, domiflist, dommemstat, vcpuinfo, create (transient),
 kill -9 of the VMM (crashed within a second), the VMM's user, disk
 ownership changed and restored, taps removed, `virsh event --loop` output
 of every transition, and start failures that name their cause and leave
@@ -61,6 +62,35 @@ def test_start_and_state(d, disk, serial):
     wait_for('guest ready', lambda: 'ready' in read(serial))
     wait_for('ticks', lambda: len(ticks(serial)) >= 2)
     return before, new_taps.pop()
+
+
+def test_stats(d, disk, tap):
+    out = virsh(d, 'domstats', G).stdout
+    for field in ('state.state=1', 'state.reason=1', 'cpu.time=', 'balloon.current=65536',
+                  'balloon.maximum=65536', 'balloon.rss=', 'vcpu.current=1', 'vcpu.0.state=1',
+                  'net.count=1', 'net.0.name=' + tap, 'net.0.rx.bytes=', 'net.0.tx.pkts=',
+                  'block.count=1', 'block.0.name=vda', 'block.0.path=' + disk):
+        check(field in out, '%s missing:\n%s' % (field, out))
+    rss = int(re.search(r'balloon.rss=(\d+)', out).group(1))
+    check(0 < rss < 64 * 1024, 'rss %d KiB' % rss)
+    out = virsh(d, 'domifstat', G, tap).stdout
+    check(re.search(tap + r' rx_bytes \d+', out) and re.search(tap + r' tx_packets \d+', out), out)
+    r = virsh(d, 'domifstat', G, 'nosuchdev', check=False)
+    check(r.returncode != 0 and 'nosuchdev' in r.stderr, r.stderr)
+    virsh(d, 'domblkstat', G, 'vda')
+    out = virsh(d, 'domblklist', G).stdout
+    check(re.search(r'vda\s+' + re.escape(disk), out), out)
+    out = virsh(d, 'domiflist', G).stdout
+    check(re.search(tap + r'\s+ethernet\s+-\s+virtio\s+52:54:00:11:22:33', out), out)
+    out = virsh(d, 'dommemstat', G).stdout
+    check('actual 65536' in out and 'rss' in out, out)
+    check(virsh(d, 'domcontrol', G).stdout.strip() == 'ok', 'domcontrol')
+    out = virsh(d, 'vcpuinfo', G).stdout
+    check(re.search(r'State:\s+running', out), out)
+    r = virsh(d, 'domtime', G, check=False)
+    check(r.returncode != 0 and 'guest agent' in r.stderr, r.stderr)
+    r = virsh(d, 'setmem', G, '32M', check=False)
+    check(r.returncode != 0 and 'balloon' in r.stderr, r.stderr)
 
 
 def test_suspend_resume(d, serial):
@@ -179,6 +209,7 @@ def main():
             disk = os.path.join(d.workdir, G + '.img')
             serial = serial_path(d.workdir, G)
             before, tap = test_start_and_state(d, disk, serial)
+            test_stats(d, disk, tap)
             test_suspend_resume(d, serial)
             test_reset_reboot(d, serial)
             test_shutdown(d, serial)
