@@ -627,6 +627,37 @@ domain_open_console(DispatchCall *call, void *argsp, void *retp)
     return 0;
 }
 
+/* --- connection close: AUTODESTROY ------------------------------------------ */
+
+typedef struct {
+    DomainDriver *drv;
+    void *client;
+} ClosedConn;
+
+static gpointer
+closed_thread(gpointer data)
+{
+    ClosedConn *c = data;
+
+    domain_lifecycle_conn_closed(c->drv, c->client);
+    g_free(c);
+    return NULL;
+}
+
+void
+dispatch_domain_lifecycle_client_closed(Client *client)
+{
+    ClosedConn *c;
+
+    if (!DRV)
+        return;
+    /* destroying takes time: not on the main loop */
+    c = g_new0(ClosedConn, 1);
+    c->drv = DRV;
+    c->client = client;
+    g_thread_unref(g_thread_new("vk-autodestroy", closed_thread, c));
+}
+
 static const DispatchEntry lifecycle_entries[] = {
     DISPATCH_ENTRY_NORET(9, domain_create, remote_domain_create_args, 0),
     DISPATCH_ENTRY(196, domain_create_with_flags, remote_domain_create_with_flags_args,

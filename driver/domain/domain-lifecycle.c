@@ -104,9 +104,15 @@ emit_reboot(DomainDriver *drv, DomainObj *obj)
 /* --- stop ------------------------------------------------------------- */
 
 /* Marks @obj stopped after its VMM is gone; removes a transient one. */
+static gint n_autodestroy;
+
 static void
 lifecycle_stopped(DomainDriver *drv, DomainObj *obj, int reason, int detail)
 {
+    DomainRuntime *rt = domain_runtime_get(obj);
+
+    if (rt && rt->autodestroy && !rt->stopped)
+        g_atomic_int_dec_and_test(&n_autodestroy);
     domain_process_cleanup(obj);
     domain_obj_set_state(obj, DOMAIN_STATE_SHUTOFF, reason);
     domain_driver_emit_lifecycle(drv, obj, DOMAIN_EVENT_STOPPED, detail);
@@ -153,6 +159,8 @@ lifecycle_start(DomainDriver *drv, DomainObj *obj, unsigned int flags, void *con
     rt = domain_runtime_get(obj);
     rt->autodestroy = flags & DOMAIN_START_AUTODESTROY;
     rt->autodestroy_conn = conn;
+    if (rt->autodestroy)
+        g_atomic_int_inc(&n_autodestroy);
     domain_def_set_id(obj->def, g_atomic_int_add(&next_id, 1) + 1);
     domain_obj_set_state(obj, paused ? DOMAIN_STATE_PAUSED : DOMAIN_STATE_RUNNING,
                          paused ? PAUSED_USER : RUNNING_BOOTED);
@@ -339,7 +347,11 @@ domain_lifecycle_resume(DomainDriver *drv, DomainObj *obj)
 void
 domain_lifecycle_conn_closed(DomainDriver *drv, void *conn)
 {
-    g_autoptr(GPtrArray) all = domain_obj_list_collect(drv->domains);
+    g_autoptr(GPtrArray) all = NULL;
+
+    if (g_atomic_int_get(&n_autodestroy) == 0)
+        return;
+    all = domain_obj_list_collect(drv->domains);
 
     for (guint i = 0; i < all->len; i++) {
         DomainObj *obj = g_ptr_array_index(all, i);
