@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "daemon/dispatch.h"
+#include "daemon/dispatch-families.h"
 
 #include <string.h>
 
@@ -245,6 +246,7 @@ dispatch_remote_classify(Client *client, const Message *msg)
 const ServerProgram dispatch_remote_program = {
     .classify = dispatch_remote_classify,
     .dispatch = dispatch_remote_call,
+    .client_closed = dispatch_domain_lifecycle_client_closed,
 };
 
 Stream *

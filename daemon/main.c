@@ -23,6 +23,7 @@
 #include "driver/domain/domain-driver.h"
 #include "driver/network/network-driver.h"
 #include "driver/storage/storage-driver.h"
+#include "driver/domain/domain-lifecycle.h"
 #include "util/error.h"
 #include "util/i18n.h"
 #include "util/log.h"
@@ -326,6 +327,10 @@ daemon_run(Options *o)
         domains = domain_driver_new(cfg_dir, state_dir, &d.event_sink);
         domain_driver_load(domains);
         domain_driver_set_default(domains);
+        if (domain_lifecycle_init(domains, d.cfg->user, d.cfg->group) < 0) {
+            report_last_error();
+            goto out;
+        }
     }
     sd_notify(0, "READY=1");
     if (ready_fd >= 0)
@@ -342,6 +347,8 @@ daemon_run(Options *o)
     ret = 0;
  out:
     domain_driver_set_default(NULL);
+    if (domains)
+        domain_lifecycle_shutdown_daemon();
     domain_driver_free(domains);
     if (d.srv) {
         server_free(d.admin);
