@@ -344,11 +344,24 @@ create_extras(struct nl_sock *sk, const InterfaceDef *def, int ifindex, bool up)
 int
 iface_nl_create(struct nl_sock *sk, const InterfaceDef *def, bool up)
 {
-    int parent = 0, ifindex;
+    return iface_nl_create_full(sk, def, up, NULL);
+}
 
+int
+iface_nl_create_full(struct nl_sock *sk, const InterfaceDef *def, bool up, int *create_err)
+{
+    int parent = 0, ifindex, r;
+    struct nl_msg *msg;
+
+    if (create_err)
+        *create_err = 0;
     if (def->type == INTERFACE_TYPE_VLAN && (parent = iface_nl_ifindex(sk, def->vlan_parent)) < 0)
         return -1;
-    if (send_free(sk, iface_nl_build_create(def, parent), def->name) < 0)
+    if (!(msg = iface_nl_build_create(def, parent)))
+        return -1;
+    r = iface_nl_send(sk, msg, def->name, create_err);
+    nlmsg_free(msg);
+    if (r < 0)
         return -1;
     if ((ifindex = iface_nl_ifindex(sk, def->name)) <= 0) {
         if (ifindex == 0)
