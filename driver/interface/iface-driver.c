@@ -9,6 +9,8 @@
 #include <net/if.h>
 #include <string.h>
 
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 #include <netlink/errno.h>
 
 #include "driver/interface/iface-driver-priv.h"
@@ -375,6 +377,40 @@ def_path(IfaceDriver *drv, const char *name)
     return g_build_filename(drv->def_dir, file, NULL);
 }
 
+/*
+ * virsh iface-unbridge turns the bridge's XML into the port's by changing
+ * the top element's type and name, leaving the <bridge> element behind;
+ * libvirt ignores it for other types, so do we.  Returns the XML to parse.
+ */
+static char *
+drop_foreign_bridge(const char *xml)
+{
+    xmlDoc *doc = xmlReadMemory(xml, (int) strlen(xml), NULL, NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+    xmlChar *type = root ? xmlGetProp(root, BAD_CAST "type") : NULL;
+    xmlChar *out = NULL;
+    int len = 0;
+    char *ret = NULL;
+
+    if (type && xmlStrcmp(type, BAD_CAST "bridge") != 0) {
+        for (xmlNode *c = root->children, *next; c; c = next) {
+            next = c->next;
+            if (c->type == XML_ELEMENT_NODE && xmlStrcmp(c->name, BAD_CAST "bridge") == 0) {
+                xmlUnlinkNode(c);
+                xmlFreeNode(c);
+            }
+        }
+        xmlDocDumpMemory(doc, &out, &len);
+        if (out)
+            ret = g_strndup((const char *) out, (gsize) len);
+        xmlFree(out);
+    }
+    xmlFree(type);
+    xmlFreeDoc(doc);
+    return ret ? ret : g_strdup(xml);
+}
+
 IfaceRef *
 iface_driver_define(IfaceDriver *drv, const char *xml, unsigned flags)
 {
@@ -382,9 +418,10 @@ iface_driver_define(IfaceDriver *drv, const char *xml, unsigned flags)
     g_auto(Snapshot) s = { 0 };
     g_autoptr(InterfaceDef) def = NULL;
     g_autofree char *text = NULL, *path = NULL;
+    g_autofree char *cleaned = drop_foreign_bridge(xml);
 
     if (!check_flags(flags, IFACE_DEFINE_VALIDATE, "virInterfaceDefineXML") ||
-        !(def = interface_def_parse_string(xml, (flags & IFACE_DEFINE_VALIDATE) ?
+        !(def = interface_def_parse_string(cleaned, (flags & IFACE_DEFINE_VALIDATE) ?
                                            INTERFACE_PARSE_VALIDATE : 0)) ||
         snapshot_load(drv, &s) < 0 || check_define(&s, def) < 0)
         return NULL;
