@@ -125,7 +125,8 @@ put_create_attrs(struct nl_msg *msg, const InterfaceDef *def, int parent_ifindex
         return -1;
     if (def->has_mac && nla_put(msg, IFLA_ADDRESS, 6, def->mac) < 0)
         return -1;
-    if (def->type == INTERFACE_TYPE_VLAN && nla_put_u32(msg, IFLA_LINK, (uint32_t) parent_ifindex) < 0)
+    if (def->type == INTERFACE_TYPE_VLAN &&
+        nla_put_u32(msg, IFLA_LINK, (uint32_t) parent_ifindex) < 0)
         return -1;
     return put_linkinfo(msg, def);
 }

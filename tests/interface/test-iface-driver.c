@@ -72,8 +72,8 @@ has_master(const char *name)
 static bool
 is_up(const char *name)
 {
-    g_autofree char *cmd = g_strdup_printf("sh -c 'ip -o link show dev %s | grep -q \"[<,]UP[,>]\"'",
-                                           name);
+    g_autofree char *cmd =
+        g_strdup_printf("sh -c 'ip -o link show dev %s | grep -q \"[<,]UP[,>]\"'", name);
 
     return sh(cmd);
 }
