@@ -160,6 +160,42 @@ def test_define_start_destroy(d, root, work):
     fails(d, 'iface-undefine', 'vkbr1', expect="couldn't find interface named 'vkbr1'")
 
 
+DHCP = """<interface type='ethernet' name='vkp0'>
+  <start mode='onboot'/>
+  <protocol family='ipv4'><dhcp peerdns='no'/></protocol>
+</interface>
+"""
+
+
+def test_dhcp_reported(d, root, work):
+    """A DHCP block is kept and reported; starting the link runs no DHCP client."""
+    path = os.path.join(work, 'dhcp.xml')
+    with open(path, 'w') as f:
+        f.write(DHCP)
+    virsh(d, 'iface-define', path)
+    xml = virsh(d, 'iface-dumpxml', '--inactive', 'vkp0').stdout
+    check('<dhcp' in xml, xml)
+    validate(xml, 'defined DHCP ethernet')
+    virsh(d, 'iface-start', 'vkp0')
+    check(ip_addrs('vkp0') == [], 'addresses appeared on vkp0: %s' % ip_addrs('vkp0'))
+    check(not any('dhclient' in c or 'dhcpcd' in c for c in running_commands()),
+          'a DHCP client runs')
+    virsh(d, 'iface-undefine', 'vkp0')
+    check('vkp0.xml' not in defined(root), defined(root))
+
+
+def running_commands():
+    out = []
+    for pid in os.listdir('/proc'):
+        if pid.isdigit():
+            try:
+                with open('/proc/%s/comm' % pid) as f:
+                    out.append(f.read().strip())
+            except OSError:
+                pass
+    return out
+
+
 def define_fails(d, root, work, xml, expect):
     path = os.path.join(work, 'bad.xml')
     with open(path, 'w') as f:
@@ -267,6 +303,7 @@ def main():
             test_bridge_commit_unbridge(d, root)
             test_define_start_destroy(d, root, work)
             test_bad_input(d, root, work)
+            test_dhcp_reported(d, root, work)
             test_missing_kernel_features(d, root, work)
     finally:
         shutil.rmtree(root, ignore_errors=True)
