@@ -89,6 +89,9 @@ def test_list_and_xml(d):
     check(virsh(d, 'iface-name', mac).stdout.strip() == 'vkt0', 'iface-name by MAC')
     check(virsh(d, 'iface-mac', 'vkt0').stdout.strip() == mac, 'iface-mac')
     fails(d, 'iface-dumpxml', 'nosuch0', expect="couldn't find interface named 'nosuch0'")
+    check('vkt0' in virsh(d, 'iface-list', '--all', readonly=True).stdout, 'read-only list')
+    fails_ro = virsh(d, 'iface-begin', readonly=True, check=False)
+    check(fails_ro.returncode != 0 and 'read only' in fails_ro.stderr, fails_ro.stderr)
 
 
 def test_bridge_rollback(d, root):
@@ -123,6 +126,16 @@ def test_bridge_commit_unbridge(d, root):
     virsh(d, 'iface-commit')
     fails(d, 'iface-commit', expect='no transaction running')
     check(defined(root) == ['vkbr0.xml'] and master_of('vkt0') == 'vkbr0', defined(root))
+    # a rollback recreates the bridge an unbridge removed, with port and address
+    virsh(d, 'iface-begin')
+    virsh(d, 'iface-unbridge', 'vkbr0')
+    check('vkbr0' not in ip_links() and defined(root) == ['vkt0.xml'], defined(root))
+    virsh(d, 'iface-rollback')
+    check(master_of('vkt0') == 'vkbr0' and ip_addrs('vkbr0') == [ADDR] and
+          ip_addrs('vkt0') == [], 'bridge not recreated: %s %s' % (ip_links().get('vkbr0'),
+                                                                   ip_addrs('vkbr0')))
+    check('UP' in ip_links()['vkbr0']['flags'], 'recreated bridge is down')
+    check(defined(root) == ['vkbr0.xml'], defined(root))
     virsh(d, 'iface-unbridge', 'vkbr0')
     check('vkbr0' not in ip_links(), 'vkbr0 survived iface-unbridge')
     check(ip_addrs('vkt0') == [ADDR], 'address not moved back: %s' % ip_addrs('vkt0'))
