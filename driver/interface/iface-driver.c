@@ -251,7 +251,11 @@ iface_driver_lookup_by_mac(IfaceDriver *drv, const char *mac)
     InterfaceDef *def;
     uint8_t want[6];
 
-    if (xml_mac_parse(mac, want) == 0 && snapshot_load(drv, &s) == 0) {
+    if (xml_mac_parse(mac, want) < 0) {
+        error_reset();      /* not a MAC: no interface has it */
+    } else if (snapshot_load(drv, &s) < 0) {
+        return NULL;
+    } else {
         for (guint i = 0; i < s.links->len; i++) {
             IfaceNlLink *l = s.links->pdata[i];
 
@@ -263,8 +267,6 @@ iface_driver_lookup_by_mac(IfaceDriver *drv, const char *mac)
             if (def->has_mac && memcmp(def->mac, want, 6) == 0)
                 return ref_new(def->name, true, def->mac);
         }
-    } else if (s.sk && !s.links) {
-        return NULL;
     }
     error_reset();
     error_report(DOM, VK_ERR_NO_INTERFACE, _("couldn't find interface with MAC address '%s'"),
