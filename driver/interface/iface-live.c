@@ -161,7 +161,10 @@ start_existing(struct nl_sock *sk, const InterfaceDef *def, const IfaceNlLink *l
         const InterfaceDef *port = def->ports->pdata[i];
         int pidx = ifindex_of(sk, port->name);
 
-        if (pidx < 0 || send_free(sk, iface_nl_build_set_master(pidx, idx), port->name) < 0)
+        if (pidx < 0 ||
+            (def->type == INTERFACE_TYPE_BOND &&
+             send_free(sk, iface_nl_build_set_up(pidx, false), port->name) < 0) ||
+            send_free(sk, iface_nl_build_set_master(pidx, idx), port->name) < 0)
             return -1;
     }
     if (add_addresses(sk, def, idx, l) < 0)

@@ -321,6 +321,10 @@ create_extras(struct nl_sock *sk, const InterfaceDef *def, int ifindex, bool up)
                              port->name, def->name);
             return -1;
         }
+        /* the bonding driver refuses slaves that are up (EPERM) */
+        if (def->type == INTERFACE_TYPE_BOND &&
+            send_free(sk, iface_nl_build_set_up(pidx, false), port->name) < 0)
+            return -1;
         if (send_free(sk, iface_nl_build_set_master(pidx, ifindex), port->name) < 0)
             return -1;
     }

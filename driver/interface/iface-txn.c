@@ -362,8 +362,13 @@ rb_restore(Rollback *rb)
             if (!l || !g_key_file_has_group(rb->kf, name) || (idx = rb_ifindex(rb, name)) < 0)
                 continue;
             if (phase == 0) {
-                if (g_strcmp0(master, l->master) != 0 && (midx = rb_ifindex(rb, master)) >= 0)
-                    rb_send(rb, iface_nl_build_set_master(idx, midx), name);
+                if (g_strcmp0(master, l->master) == 0 || (midx = rb_ifindex(rb, master)) < 0)
+                    continue;
+                /* the bonding driver refuses slaves that are up; phase 1 restores it */
+                if (master && g_key_file_get_integer(rb->kf, master, "type", NULL) ==
+                    INTERFACE_TYPE_BOND)
+                    rb_send(rb, iface_nl_build_set_up(idx, false), name);
+                rb_send(rb, iface_nl_build_set_master(idx, midx), name);
                 continue;
             }
             mtu = g_key_file_get_integer(rb->kf, name, "mtu", NULL);
