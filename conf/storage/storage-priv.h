@@ -2,7 +2,7 @@
 /* Pieces shared by the pool and volume documents. */
 #pragma once
 
-#include "conf/network/xml-strict.h"
+#include "conf/xml-strict.h"
 #include "conf/storage/storage-conf.h"
 
 #define STORAGE_DOM VK_FROM_STORAGE

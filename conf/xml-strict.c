@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf/network/xml-strict.h"
+#include "conf/xml-strict.h"
 #include "conf/xml-util.h"
 #include "util/error.h"
 #include "util/i18n.h"
