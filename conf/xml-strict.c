@@ -32,6 +32,12 @@ xml_strict_check_attrs(xmlNode *node, int dom, const char *const *allowed)
     return 0;
 }
 
+bool
+xml_node_is(xmlNode *n, const char *name)
+{
+    return strcmp((const char *) n->name, name) == 0 && !n->ns;
+}
+
 int
 xml_strict_unknown_element(xmlNode *child, int dom)
 {
@@ -105,6 +111,39 @@ xml_strict_text(xmlNode *node, int dom)
     }
     raw = xml_get_content(node);
     return g_strdup(g_strstrip(raw));
+}
+
+int
+xml_strict_text_once(xmlNode *node, int dom, char **field)
+{
+    if (*field) {
+        error_report(dom, VK_ERR_XML_ERROR, _("more than one <%s> element"),
+                     (const char *) node->name);
+        return -1;
+    }
+    if (xml_strict_check_attrs(node, dom, NULL) < 0 ||
+        !(*field = xml_strict_text(node, dom)))
+        return -1;
+    return 0;
+}
+
+int
+xml_strict_uuid_once(xmlNode *node, int dom, bool *has_uuid, uint8_t uuid[16])
+{
+    g_autofree char *text = NULL;
+
+    if (*has_uuid) {
+        error_report(dom, VK_ERR_XML_ERROR, _("more than one <uuid> element"));
+        return -1;
+    }
+    if (xml_strict_text_once(node, dom, &text) < 0)
+        return -1;
+    if (xml_uuid_parse(text, uuid) < 0) {
+        error_report(dom, VK_ERR_XML_ERROR, _("malformed uuid element '%s'"), text);
+        return -1;
+    }
+    *has_uuid = true;
+    return 0;
 }
 
 int
@@ -313,6 +352,15 @@ xml_uuid_generate(uint8_t uuid[16])
     g_autofree char *s = g_uuid_string_random();
 
     xml_uuid_parse(s, uuid);
+}
+
+void
+xml_out_uuid(xmlNode *parent, const uint8_t uuid[16])
+{
+    char text[37];
+
+    xml_uuid_format(uuid, text);
+    xml_out_text(parent, "uuid", text);
 }
 
 int

@@ -13,6 +13,9 @@
 #include <glib.h>
 #include <libxml/tree.h>
 
+/* A NULL-terminated attribute list for xml_strict_check_attrs(). */
+#define XML_ATTRS(...) ((const char *const[]) { __VA_ARGS__, NULL })
+
 /* A yes/no or on/off attribute that may be absent. */
 typedef enum {
     XML_TRISTATE_ABSENT = 0,
@@ -25,6 +28,9 @@ typedef enum {
  * @node not in the NULL-terminated @allowed list.
  */
 int xml_strict_check_attrs(xmlNode *node, int dom, const char *const *allowed);
+
+/* True if @n is the element @name in no namespace. */
+bool xml_node_is(xmlNode *n, const char *name);
 
 /* Reports an unknown child element @child of its parent. Returns -1. */
 int xml_strict_unknown_element(xmlNode *child, int dom);
@@ -41,6 +47,15 @@ int xml_strict_check_empty(xmlNode *node, int dom);
 
 /* Element text with surrounding blanks stripped; fails if it has element children. */
 char *xml_strict_text(xmlNode *node, int dom);
+
+/*
+ * A text element that may appear once (<name>, <path>...): no attributes,
+ * stored into *field; a second one is an error.
+ */
+int xml_strict_text_once(xmlNode *node, int dom, char **field);
+
+/* A <uuid> element that may appear once; sets *has_uuid. */
+int xml_strict_uuid_once(xmlNode *node, int dom, bool *has_uuid, uint8_t uuid[16]);
 
 /* Parses "yes"/"no" (or "on"/"off" when @onoff) attribute @name into @out. */
 int xml_strict_tristate(xmlNode *node, const char *name, bool onoff,
@@ -70,6 +85,8 @@ void xml_out_attr_str(xmlNode *node, const char *name, const char *value);
 int xml_uuid_parse(const char *str, uint8_t uuid[16]);
 void xml_uuid_format(const uint8_t uuid[16], char out[37]);
 void xml_uuid_generate(uint8_t uuid[16]);
+/* Adds <uuid>TEXT</uuid> to @parent. */
+void xml_out_uuid(xmlNode *parent, const uint8_t uuid[16]);
 
 /* Parses a MAC "aa:bb:cc:dd:ee:ff"; also accepts '-' separators. */
 int xml_mac_parse(const char *str, uint8_t mac[6]);

@@ -180,12 +180,8 @@ format_head(const NetworkDef *def, xmlNode *root, unsigned flags)
     out_tristate(root, "ipv6", def->ipv6, false);
     out_tristate(root, "trustGuestRxFilters", def->trust_guest_rx_filters, false);
     xml_out_text(root, "name", def->name);
-    if (def->has_uuid) {
-        char uuid[37];
-
-        xml_uuid_format(def->uuid, uuid);
-        xml_out_text(root, "uuid", uuid);
-    }
+    if (def->has_uuid)
+        xml_out_uuid(root, def->uuid);
     if (def->title)
         xml_out_text(root, "title", def->title);
     if (def->description)

@@ -6,9 +6,6 @@
 #include "conf/storage/storage-conf.h"
 
 #define STORAGE_DOM VK_FROM_STORAGE
-#define STORAGE_ATTRS(...) ((const char *const[]) { __VA_ARGS__, NULL })
-
-bool storage_node_is(xmlNode *n, const char *name);
 
 /* <permissions> with mode/owner/group/label. */
 int storage_perms_parse(xmlNode *node, StoragePerms *perms);
@@ -18,9 +15,6 @@ void storage_perms_clear(StoragePerms *perms);
 /* <capacity unit='...'>N</capacity> and friends. */
 int storage_size_parse(xmlNode *node, uint64_t *out);
 void storage_size_format(xmlNode *parent, const char *name, uint64_t value);
-
-/* <path>/text elements that may appear once. */
-int storage_text_once(xmlNode *node, char **field);
 
 /* Absolute path with duplicate and trailing slashes removed. */
 int storage_path_clean(const char *what, char **path);
