@@ -108,26 +108,6 @@ parse_host(xmlNode *node, StoragePoolSource *src)
 }
 
 static int
-parse_extent(xmlNode *node, GArray *extents)
-{
-    StorageExtent e = { 0 };
-    bool has_start = false, has_end = false;
-
-    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("start", "end")) < 0 ||
-        xml_strict_check_empty(node, DOM) < 0 ||
-        xml_strict_uint(node, "start", UINT64_MAX, DOM, &e.start, &has_start) < 0 ||
-        xml_strict_uint(node, "end", UINT64_MAX, DOM, &e.end, &has_end) < 0)
-        return -1;
-    if (!has_start || !has_end || e.start > e.end) {
-        error_report(DOM, VK_ERR_XML_ERROR,
-                     _("extent needs start and end attributes with start <= end"));
-        return -1;
-    }
-    g_array_append_val(extents, e);
-    return 0;
-}
-
-static int
 parse_device(xmlNode *node, StoragePoolSource *src)
 {
     StoragePoolSourceDevice *d = g_new0(StoragePoolSourceDevice, 1);
@@ -148,7 +128,7 @@ parse_device(xmlNode *node, StoragePoolSource *src)
     while ((c = xml_strict_next_child(node, c, DOM, &err))) {
         if (!xml_node_is(c, "freeExtent"))
             return xml_strict_unknown_element(c, DOM);
-        if (parse_extent(c, d->free_extents) < 0)
+        if (storage_extent_parse(c, d->free_extents) < 0)
             return -1;
     }
     return err;
@@ -460,13 +440,7 @@ format_source(const StoragePoolSource *src, xmlNode *parent)
         xml_out_attr_str(dn, "path", d->path);
         if (d->part_separator)
             xml_out_attr_str(dn, "part_separator", xml_tristate_str(d->part_separator, false));
-        for (guint j = 0; j < d->free_extents->len; j++) {
-            const StorageExtent *e = &g_array_index(d->free_extents, StorageExtent, j);
-            xmlNode *en = xml_out_child(dn, "freeExtent");
-
-            xml_out_attr(en, "start", "%llu", (unsigned long long) e->start);
-            xml_out_attr(en, "end", "%llu", (unsigned long long) e->end);
-        }
+        storage_extents_format(d->free_extents, "freeExtent", dn);
     }
     if (src->dir)
         xml_out_attr_str(xml_out_child(n, "dir"), "path", src->dir);

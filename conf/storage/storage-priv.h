@@ -16,5 +16,10 @@ void storage_perms_clear(StoragePerms *perms);
 int storage_size_parse(xmlNode *node, uint64_t *out);
 void storage_size_format(xmlNode *parent, const char *name, uint64_t value);
 
+/* <extent start='' end=''/> (pool <freeExtent> too), appended to @extents. */
+int storage_extent_parse(xmlNode *node, GArray *extents);
+/* One element @name per StorageExtent of @extents under @parent. */
+void storage_extents_format(const GArray *extents, const char *name, xmlNode *parent);
+
 /* Absolute path with duplicate and trailing slashes removed. */
 int storage_path_clean(const char *what, char **path);

@@ -193,6 +193,38 @@ storage_perms_clear(StoragePerms *perms)
 }
 
 int
+storage_extent_parse(xmlNode *node, GArray *extents)
+{
+    StorageExtent e = { 0 };
+    bool has_start = false, has_end = false;
+
+    if (xml_strict_check_attrs(node, STORAGE_DOM, XML_ATTRS("start", "end")) < 0 ||
+        xml_strict_check_empty(node, STORAGE_DOM) < 0 ||
+        xml_strict_uint(node, "start", UINT64_MAX, STORAGE_DOM, &e.start, &has_start) < 0 ||
+        xml_strict_uint(node, "end", UINT64_MAX, STORAGE_DOM, &e.end, &has_end) < 0)
+        return -1;
+    if (!has_start || !has_end || e.start > e.end) {
+        error_report(STORAGE_DOM, VK_ERR_XML_ERROR,
+                     _("extent needs start and end attributes with start <= end"));
+        return -1;
+    }
+    g_array_append_val(extents, e);
+    return 0;
+}
+
+void
+storage_extents_format(const GArray *extents, const char *name, xmlNode *parent)
+{
+    for (guint i = 0; i < extents->len; i++) {
+        const StorageExtent *e = &g_array_index(extents, StorageExtent, i);
+        xmlNode *n = xml_out_child(parent, name);
+
+        xml_out_attr(n, "start", "%llu", (unsigned long long) e->start);
+        xml_out_attr(n, "end", "%llu", (unsigned long long) e->end);
+    }
+}
+
+int
 storage_path_clean(const char *what, char **path)
 {
     GString *out;

@@ -88,26 +88,6 @@ storage_vol_def_free(StorageVolDef *def)
 }
 
 static int
-parse_vol_extent(xmlNode *node, GArray *extents)
-{
-    StorageExtent e = { 0 };
-    bool has_start = false, has_end = false;
-
-    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("start", "end")) < 0 ||
-        xml_strict_check_empty(node, DOM) < 0 ||
-        xml_strict_uint(node, "start", UINT64_MAX, DOM, &e.start, &has_start) < 0 ||
-        xml_strict_uint(node, "end", UINT64_MAX, DOM, &e.end, &has_end) < 0)
-        return -1;
-    if (!has_start || !has_end || e.start > e.end) {
-        error_report(DOM, VK_ERR_XML_ERROR,
-                     _("extent needs start and end attributes with start <= end"));
-        return -1;
-    }
-    g_array_append_val(extents, e);
-    return 0;
-}
-
-static int
 parse_vol_source(xmlNode *node, StorageVolDef *def)
 {
     xmlNode *c = NULL;
@@ -133,7 +113,7 @@ parse_vol_source(xmlNode *node, StorageVolDef *def)
         while ((e = xml_strict_next_child(c, e, DOM, &err))) {
             if (!xml_node_is(e, "extent"))
                 return xml_strict_unknown_element(e, DOM);
-            if (parse_vol_extent(e, d->extents) < 0)
+            if (storage_extent_parse(e, d->extents) < 0)
                 return -1;
         }
         if (err < 0)
@@ -411,13 +391,7 @@ format_vol_source(const StorageVolDef *def, xmlNode *root)
         xmlNode *dn = xml_out_child(src, "device");
 
         xml_out_attr_str(dn, "path", d->path);
-        for (guint j = 0; j < d->extents->len; j++) {
-            const StorageExtent *e = &g_array_index(d->extents, StorageExtent, j);
-            xmlNode *en = xml_out_child(dn, "extent");
-
-            xml_out_attr(en, "start", "%llu", (unsigned long long) e->start);
-            xml_out_attr(en, "end", "%llu", (unsigned long long) e->end);
-        }
+        storage_extents_format(d->extents, "extent", dn);
     }
 }
 
