@@ -309,6 +309,14 @@ xml_out_new_doc(const char *root_name, xmlDoc **doc)
     return root;
 }
 
+char *
+xml_out_finish(xmlDoc *doc)
+{
+    g_autofree char *text = xml_format_doc(doc);
+
+    return g_strconcat(text, "\n", NULL);
+}
+
 int
 xml_uuid_parse(const char *str, uint8_t uuid[16])
 {

@@ -94,3 +94,5 @@ void xml_mac_format(const uint8_t mac[6], char out[18]);
 
 /* A new document with root element @root_name; returns the root. */
 xmlNode *xml_out_new_doc(const char *root_name, xmlDoc **doc);
+/* Serialises @doc (xml_format_doc()) newline-terminated, as libvirt's output is. */
+char *xml_out_finish(xmlDoc *doc);

@@ -657,9 +657,7 @@ interface_def_format(const InterfaceDef *def, unsigned flags)
 {
     g_autoptr(xmlDoc) doc = NULL;
     xmlNode *root = xml_out_new_doc("interface", &doc);
-    g_autofree char *text = NULL;
 
     format_interface(def, root);
-    text = xml_format_doc(doc);
-    return g_strconcat(text, "\n", NULL);
+    return xml_out_finish(doc);
 }

@@ -195,7 +195,6 @@ network_def_format(const NetworkDef *def, unsigned flags)
 {
     g_autoptr(xmlDoc) doc = NULL;
     xmlNode *root = xml_out_new_doc("network", &doc);
-    g_autofree char *text = NULL;
 
     format_head(def, root, flags);
     format_forward(&def->forward, root);
@@ -219,6 +218,5 @@ network_def_format(const NetworkDef *def, unsigned flags)
     for (guint i = 0; i < def->ips->len; i++)
         format_ip(def->ips->pdata[i], root);
     xml_kept_format(def->kept, root);
-    text = xml_format_doc(doc);
-    return g_strconcat(text, "\n", NULL);
+    return xml_out_finish(doc);
 }

@@ -456,7 +456,6 @@ storage_pool_def_format(const StoragePoolDef *def, unsigned flags)
 {
     g_autoptr(xmlDoc) doc = NULL;
     xmlNode *root = xml_out_new_doc("pool", &doc);
-    g_autofree char *text = NULL;
     xmlNode *target;
 
     xml_out_attr_str(root, "type", pool_types[def->type].name);
@@ -470,8 +469,7 @@ storage_pool_def_format(const StoragePoolDef *def, unsigned flags)
     target = xml_out_child(root, "target");
     xml_out_text(target, "path", def->target_path);
     storage_perms_format(&def->target_perms, target);
-    text = xml_format_doc(doc);
-    return g_strconcat(text, "\n", NULL);
+    return xml_out_finish(doc);
 }
 
 StoragePoolSource *
@@ -515,12 +513,10 @@ storage_pool_source_list_format(const StoragePoolSourceList *list)
 {
     g_autoptr(xmlDoc) doc = NULL;
     xmlNode *root = xml_out_new_doc("sources", &doc);
-    g_autofree char *text = NULL;
 
     for (guint i = 0; i < list->sources->len; i++)
         format_source(list->sources->pdata[i], root);
-    text = xml_format_doc(doc);
-    return g_strconcat(text, "\n", NULL);
+    return xml_out_finish(doc);
 }
 
 StoragePoolSourceList *

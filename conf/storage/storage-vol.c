@@ -426,7 +426,6 @@ storage_vol_def_format(const StoragePoolDef *pool, const StorageVolDef *def, uns
 {
     g_autoptr(xmlDoc) doc = NULL;
     xmlNode *root = xml_out_new_doc("volume", &doc);
-    g_autofree char *text = NULL;
 
     if (def->type_given)
         xml_out_attr_str(root, "type", vol_type_names[def->type]);
@@ -448,6 +447,5 @@ storage_vol_def_format(const StoragePoolDef *pool, const StorageVolDef *def, uns
             xml_out_attr_str(xml_out_child(b, "format"), "type", def->backing_format);
         storage_perms_format(&def->backing_perms, b);
     }
-    text = xml_format_doc(doc);
-    return g_strconcat(text, "\n", NULL);
+    return xml_out_finish(doc);
 }
