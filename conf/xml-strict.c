@@ -400,3 +400,12 @@ xml_mac_format(const uint8_t m[6], char out[18])
     g_snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
                m[0], m[1], m[2], m[3], m[4], m[5]);
 }
+
+void
+xml_out_mac_attr(xmlNode *node, const char *name, const uint8_t mac[6])
+{
+    char text[18];
+
+    xml_mac_format(mac, text);
+    xml_out_attr_str(node, name, text);
+}

@@ -91,6 +91,8 @@ void xml_out_uuid(xmlNode *parent, const uint8_t uuid[16]);
 /* Parses a MAC "aa:bb:cc:dd:ee:ff"; also accepts '-' separators. */
 int xml_mac_parse(const char *str, uint8_t mac[6]);
 void xml_mac_format(const uint8_t mac[6], char out[18]);
+/* Sets attribute @name of @node to @mac formatted. */
+void xml_out_mac_attr(xmlNode *node, const char *name, const uint8_t mac[6]);
 
 /* A new document with root element @root_name; returns the root. */
 xmlNode *xml_out_new_doc(const char *root_name, xmlDoc **doc);

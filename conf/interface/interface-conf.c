@@ -632,12 +632,8 @@ format_interface(const InterfaceDef *def, xmlNode *n)
     xml_out_attr_str(n, "name", def->name);
     if (def->start_mode)
         xml_out_attr_str(xml_out_child(n, "start"), "mode", start_names[def->start_mode]);
-    if (def->has_mac) {
-        char mac[18];
-
-        xml_mac_format(def->mac, mac);
-        xml_out_attr_str(xml_out_child(n, "mac"), "address", mac);
-    }
+    if (def->has_mac)
+        xml_out_mac_attr(xml_out_child(n, "mac"), "address", def->mac);
     if (def->link_state || def->link_speed) {
         xmlNode *l = xml_out_child(n, "link");
 

@@ -41,12 +41,8 @@ network_dhcp_host_format(const NetworkDhcpHost *h, xmlNode *parent)
 {
     xmlNode *n = xml_out_child(parent, "host");
 
-    if (h->has_mac) {
-        char mac[18];
-
-        xml_mac_format(h->mac, mac);
-        xml_out_attr_str(n, "mac", mac);
-    }
+    if (h->has_mac)
+        xml_out_mac_attr(n, "mac", h->mac);
     xml_out_attr_str(n, "id", h->id);
     xml_out_attr_str(n, "name", h->name);
     out_addr(n, "ip", &h->ip);
@@ -202,12 +198,8 @@ network_def_format(const NetworkDef *def, unsigned flags)
     if (def->mtu)
         xml_out_attr(xml_out_child(root, "mtu"), "size", "%llu",
                      (unsigned long long) def->mtu);
-    if (def->has_mac) {
-        char mac[18];
-
-        xml_mac_format(def->mac, mac);
-        xml_out_attr_str(xml_out_child(root, "mac"), "address", mac);
-    }
+    if (def->has_mac)
+        xml_out_mac_attr(xml_out_child(root, "mac"), "address", def->mac);
     if (def->domain) {
         xmlNode *d = xml_out_child(root, "domain");
 
