@@ -132,6 +132,10 @@ generic_check_semantics(DomainGenericDev *dev)
             return -1;
         }
     }
+    if (dev->kind == DOMAIN_GENERIC_TPM && !dom_child(n, "backend")) {
+        dom_error(VK_ERR_XML_ERROR, _("missing <backend> in tpm"));
+        return -1;
+    }
     if (dev->kind == DOMAIN_GENERIC_FILESYSTEM &&
         (!dom_child(n, "source") || !dom_child(n, "target"))) {
         dom_error(VK_ERR_XML_ERROR, _("filesystem needs <source> and <target>"));
