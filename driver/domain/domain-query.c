@@ -6,6 +6,7 @@
 #include <libxml/tree.h>
 
 #include "driver/domain/domain-driver-priv.h"
+#include "driver/domain/domain-lifecycle.h"
 #include "util/error.h"
 #include "util/i18n.h"
 #include "util/log.h"
@@ -44,6 +45,7 @@ domain_driver_get_info(DomainObj *obj, DomainInfo *info)
     info->max_mem_kib = domain_def_get_memory(def);
     info->memory_kib = domain_def_get_current_memory(def);
     info->nr_vcpus = domain_def_get_vcpus(def);
+    info->cpu_time_ns = domain_lifecycle_cpu_time(obj);
 }
 
 int

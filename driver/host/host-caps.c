@@ -236,8 +236,9 @@ host_caps_add_guest(Caps *caps, unsigned int max_vcpus)
     /* our machine always has ACPI tables and an IOAPIC/LAPIC */
     caps_guest_add_feature(g, "acpi", TRUE, TRUE, TRUE);
     caps_guest_add_feature(g, "apic", TRUE, FALSE, TRUE);
+    /* <cpu> modes are honoured; no <deviceboot/>: without firmware the
+     * VMM boots a kernel directly, never from a device */
     caps_guest_add_feature(g, "cpuselection", FALSE, FALSE, FALSE);
-    caps_guest_add_feature(g, "deviceboot", FALSE, FALSE, FALSE);
     g_ptr_array_add(caps->guests, g);
 }
 

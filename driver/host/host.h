@@ -70,6 +70,36 @@ int host_node_get_free_memory(guint64 *bytes);
  */
 int host_node_get_cells_free_memory(int start, int max, guint64 *out, int *n);
 
+/*
+ * NODE_GET_CPU_MAP: returns the number of CPUs present (highest id + 1);
+ * *cpumap (if non-NULL) receives a bitmap of the online CPUs, (n+7)/8
+ * bytes, *online (if non-NULL) their count.  -1 on failure.
+ */
+int host_node_get_cpu_map(unsigned char **cpumap, unsigned int *online);
+
+/*
+ * NODE_GET_FREE_PAGES: free pages of each size in @pages (KiB) for cells
+ * @start_cell .. +@cell_count-1, into @counts[cell * npages + i].  Sizes
+ * the host does not have -> VK_ERR_INVALID_ARG.  Returns the number of
+ * values written.
+ */
+int host_node_get_free_pages(unsigned int npages, const unsigned int *pages,
+                             int start_cell, unsigned int cell_count,
+                             guint64 *counts);
+
+/* virNodeAllocPagesFlags: add to the pool (0) or set its size. */
+#define HOST_ALLOC_PAGES_SET (1 << 0)
+
+/*
+ * NODE_ALLOC_PAGES: grows (or with HOST_ALLOC_PAGES_SET sets) the huge
+ * page pools of the given cells (@start_cell -1: the whole host).
+ * Returns the number of cells changed.
+ */
+int host_node_alloc_pages(unsigned int npages, const unsigned int *page_sizes,
+                          const unsigned long long *page_counts,
+                          int start_cell, unsigned int cell_count,
+                          unsigned int flags);
+
 /* CONNECT_GET_SYSINFO: <sysinfo type='smbios'> from DMI (minimal without). */
 char *host_sysinfo_format(void);
 

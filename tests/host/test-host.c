@@ -6,6 +6,7 @@
  */
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <pwd.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -71,8 +72,8 @@ test_capabilities(void)
     g_autofree char *xml = host_capabilities_format();
     g_autofree char *xml2 = host_capabilities_format();
     g_autoptr(xmlDoc) doc = NULL;
-    g_autofree char *uuid = NULL, *uuid2 = NULL, *arch = NULL, *emu = NULL;
-    g_autofree char *canon = NULL, *dac = NULL, *expect_dac = NULL;
+    g_autofree char *uuid = NULL, *uuid2 = NULL;
+    g_autofree char *dac = NULL, *expect_dac = NULL;
     g_autofree char *flags = cpuinfo_field("flags");
     g_autoptr(xmlDoc) doc2 = NULL;
     unsigned int nodes = count_nodes(), i;
@@ -90,8 +91,7 @@ test_capabilities(void)
     g_assert_true(g_uuid_string_is_valid(uuid));
     g_assert_cmpstr(uuid, ==, uuid2);
 
-    arch = xmltest_xpath_string(doc, "/capabilities/host/cpu/arch");
-    g_assert_cmpstr(arch, ==, "x86_64");
+    xmltest_assert_xpath_str(doc, "/capabilities/host/cpu/arch", "x86_64");
 
     /* topology multiplies out to the online CPUs */
     sockets = xmltest_xpath_number(doc, "//host/cpu/topology/@sockets");
@@ -129,10 +129,8 @@ test_capabilities(void)
                       "count(//cell[1]/pages[@size='4'])"), ==, 1);
 
     /* the guest is our VMM with pc/q35 aliases */
-    emu = xmltest_xpath_string(doc, "//guest/arch[@name='x86_64']/emulator");
-    g_assert_cmpstr(emu, ==, host_vmm_path());
-    canon = xmltest_xpath_string(doc, "//guest/arch/machine[text()='q35']/@canonical");
-    g_assert_cmpstr(canon, ==, "virtkvm-1.0");
+    xmltest_assert_xpath_str(doc, "//guest/arch[@name='x86_64']/emulator", host_vmm_path());
+    xmltest_assert_xpath_str(doc, "//guest/arch/machine[text()='q35']/@canonical", "virtkvm-1.0");
     g_assert_cmpfloat(xmltest_xpath_number(doc,
                       "count(//guest/arch/domain[@type='kvm'])"), ==, 1);
 
@@ -150,7 +148,6 @@ static void
 test_capabilities_vmm_env(void)
 {
     g_autofree char *xml = NULL;
-    g_autofree char *emu = NULL;
     g_autoptr(xmlDoc) doc = NULL;
 
     g_setenv("VIRTKVM_VMM", "/tmp/x&y/virtkvm-vmm", TRUE);
@@ -158,8 +155,7 @@ test_capabilities_vmm_env(void)
     g_unsetenv("VIRTKVM_VMM");
     xmltest_assert_valid(xml, "capability.rng");
     doc = xmltest_parse(xml);
-    emu = xmltest_xpath_string(doc, "//guest/arch/emulator");
-    g_assert_cmpstr(emu, ==, "/tmp/x&y/virtkvm-vmm");
+    xmltest_assert_xpath_str(doc, "//guest/arch/emulator", "/tmp/x&y/virtkvm-vmm");
 }
 
 static void
@@ -172,15 +168,12 @@ test_domcapabilities(void)
         g_autofree char *xml =
             host_domain_capabilities_format(NULL, "x86_64", machines[i], "kvm");
         g_autoptr(xmlDoc) doc = NULL;
-        g_autofree char *machine = NULL, *path = NULL;
 
         g_assert_nonnull(xml);
         xmltest_assert_valid(xml, "domaincaps.rng");
         doc = xmltest_parse(xml);
-        machine = xmltest_xpath_string(doc, "/domainCapabilities/machine");
-        g_assert_cmpstr(machine, ==, "virtkvm-1.0");
-        path = xmltest_xpath_string(doc, "/domainCapabilities/path");
-        g_assert_cmpstr(path, ==, host_vmm_path());
+        xmltest_assert_xpath_str(doc, "/domainCapabilities/machine", "virtkvm-1.0");
+        xmltest_assert_xpath_str(doc, "/domainCapabilities/path", host_vmm_path());
         g_assert_cmpfloat(xmltest_xpath_number(doc, "/domainCapabilities/vcpu/@max"),
                           ==, host_get_max_vcpus(NULL));
     }
@@ -214,8 +207,7 @@ static void
 test_node_info(void)
 {
     HostNodeInfo info;
-    unsigned int nodes = count_nodes(), i;
-    guint64 mem = 0;
+    guint64 mem;
     g_autofree char *mhz = cpuinfo_field("cpu MHz");
 
     g_assert_cmpint(host_node_get_info(&info), ==, 0);
@@ -223,14 +215,9 @@ test_node_info(void)
     g_assert_cmpuint(info.cpus, ==, sysconf(_SC_NPROCESSORS_ONLN));
     g_assert_cmpuint(info.nodes * info.sockets * info.cores * info.threads,
                      ==, info.cpus);
-    for (i = 0; i < nodes; i++) {
-        g_autofree char *path =
-            g_strdup_printf("/sys/devices/system/node/node%u/meminfo", i);
-
-        mem += meminfo_kib(path, "MemTotal");
-    }
-    if (nodes == 0)
-        mem = meminfo_kib("/proc/meminfo", "MemTotal");
+    /* the machine's physical memory, as sysconf sees it (libvirt's rule) */
+    mem = (guint64) sysconf(_SC_PHYS_PAGES) * (guint64) sysconf(_SC_PAGESIZE) / 1024;
+    g_assert_cmpuint(mem, ==, meminfo_kib("/proc/meminfo", "MemTotal"));
     g_assert_cmpuint(info.memory, ==, mem);
     if (mhz)
         g_assert_cmpuint(info.mhz, ==, (unsigned int) g_ascii_strtod(mhz, NULL));
@@ -360,7 +347,7 @@ test_sysinfo(void)
     g_autofree char *dir = g_dir_make_tmp("vk-dmi-XXXXXX", NULL);
     g_autofree char *f1 = g_build_filename(dir, "bios_vendor", NULL);
     g_autofree char *f2 = g_build_filename(dir, "product_uuid", NULL);
-    g_autofree char *fake = NULL, *vendor = NULL;
+    g_autofree char *fake = NULL;
     g_autoptr(xmlDoc) doc = NULL;
 
     g_assert_nonnull(xml);
@@ -375,8 +362,7 @@ test_sysinfo(void)
     g_unlink(f2);
     g_rmdir(dir);
     doc = xmltest_parse(fake);
-    vendor = xmltest_xpath_string(doc, "/sysinfo/bios/entry[@name='vendor']");
-    g_assert_cmpstr(vendor, ==, "Acme <&> Corp");
+    xmltest_assert_xpath_str(doc, "/sysinfo/bios/entry[@name='vendor']", "Acme <&> Corp");
     g_assert_null(strstr(fake, "<system"));
 }
 
@@ -486,6 +472,83 @@ test_smbios_tables(void)
 }
 
 static void
+test_cpu_map(void)
+{
+    g_autofree unsigned char *map = NULL;
+    g_autofree char *present = NULL;
+    unsigned int online = 0, i, bits = 0;
+    int n;
+
+    n = host_node_get_cpu_map(&map, &online);
+    g_assert_true(g_file_get_contents("/sys/devices/system/cpu/present",
+                                      &present, NULL, NULL));
+    /* "0-N" or "0": the last number plus one */
+    g_assert_cmpint(n, ==, atoi(strrchr(present, '-') ? strrchr(present, '-') + 1 :
+                                present) + 1);
+    g_assert_cmpuint(online, ==, sysconf(_SC_NPROCESSORS_ONLN));
+    for (i = 0; i < (unsigned int) n; i++) {
+        g_autofree char *p = g_strdup_printf("/sys/devices/system/cpu/cpu%u", i);
+
+        if (map[i / 8] & (1u << (i % 8))) {
+            bits++;
+            g_assert_true(g_file_test(p, G_FILE_TEST_IS_DIR));
+        }
+    }
+    g_assert_cmpuint(bits, ==, online);
+    g_assert_cmpint(host_node_get_cpu_map(NULL, NULL), ==, n);
+}
+
+static void
+test_free_pages(void)
+{
+    unsigned int sizes[] = { 4, 2048 };
+    unsigned int bad[] = { 8 };
+    unsigned long long counts1[] = { 0 };
+    guint64 counts[2] = { 0 };
+    g_autofree char *nr_path = NULL, *nr = NULL, *nr_after = NULL;
+    g_autofree char *free_path = NULL, *free_text = NULL;
+    gboolean numa = count_nodes() > 0;
+    guint64 free_kib;
+
+    nr_path = g_strdup(numa ?
+        "/sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages" :
+        "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages");
+    if (!g_file_test(nr_path, G_FILE_TEST_EXISTS)) {
+        g_test_skip("no 2 MiB huge pages on this host");
+        return;
+    }
+    free_path = g_strdup(numa ?
+        "/sys/devices/system/node/node0/hugepages/hugepages-2048kB/free_hugepages" :
+        "/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages");
+    g_assert_cmpint(host_node_get_free_pages(2, sizes, 0, 1, counts), ==, 2);
+    free_kib = meminfo_kib(numa ? "/sys/devices/system/node/node0/meminfo" :
+                           "/proc/meminfo", "MemFree");
+    g_assert_cmpuint(ABS((gint64) counts[0] - (gint64) (free_kib / 4)), <, 16384);
+    g_assert_true(g_file_get_contents(free_path, &free_text, NULL, NULL));
+    g_assert_cmpuint(counts[1], ==, g_ascii_strtoull(free_text, NULL, 10));
+
+    g_assert_cmpint(host_node_get_free_pages(1, bad, 0, 1, counts), ==, -1);
+    g_assert_cmpint(error_get_last()->code, ==, VK_ERR_INVALID_ARG);
+    g_assert_cmpint(host_node_get_free_pages(1, sizes, 4096, 1, counts), ==, -1);
+    g_assert_cmpint(error_get_last()->code, ==, VK_ERR_INVALID_ARG);
+    error_reset();
+
+    /* exercise the write path without changing the host's pool */
+    g_assert_true(g_file_get_contents(nr_path, &nr, NULL, NULL));
+    counts1[0] = g_ascii_strtoull(nr, NULL, 10);
+    g_assert_cmpint(host_node_alloc_pages(1, &sizes[1], counts1, 0, 1,
+                                          HOST_ALLOC_PAGES_SET), ==, 1);
+    counts1[0] = 0;
+    g_assert_cmpint(host_node_alloc_pages(1, &sizes[1], counts1, 0, 1, 0), ==, 1);
+    g_assert_true(g_file_get_contents(nr_path, &nr_after, NULL, NULL));
+    g_assert_cmpstr(nr, ==, nr_after);
+    g_assert_cmpint(host_node_alloc_pages(1, sizes, counts1, 0, 1, 0), ==, -1);
+    error_reset();
+    g_assert_cmpint(host_node_alloc_pages(1, &sizes[1], counts1, 0, 1, 4), ==, -1);
+    error_reset();
+}
+
+static void
 test_hostname(void)
 {
     g_autofree char *name = host_get_hostname();
@@ -537,7 +600,7 @@ test_security_manager_secmodels(void)
 {
     SecurityConfig cfg;
     g_autoptr(SecurityManager) mgr = NULL;
-    g_autofree char *xml = NULL, *dac = NULL, *first = NULL;
+    g_autofree char *xml = NULL;
     g_autofree char *model = NULL, *doi = NULL;
     g_autoptr(xmlDoc) doc = NULL;
 
@@ -553,10 +616,8 @@ test_security_manager_secmodels(void)
 
     xmltest_assert_valid(xml, "capability.rng");
     doc = xmltest_parse(xml);
-    dac = xmltest_xpath_string(doc, "//secmodel[model='dac']/baselabel[@type='kvm']");
-    g_assert_cmpstr(dac, ==, "+4242:+4343");
-    first = xmltest_xpath_string(doc, "//secmodel[1]/model");
-    g_assert_cmpstr(first, ==, security_manager_get_model(mgr));
+    xmltest_assert_xpath_str(doc, "//secmodel[model='dac']/baselabel[@type='kvm']", "+4242:+4343");
+    xmltest_assert_xpath_str(doc, "//secmodel[1]/model", security_manager_get_model(mgr));
     g_assert_cmpstr(model, ==, security_manager_get_model(mgr));
     g_assert_cmpstr(doi, ==, "0");
 }
@@ -614,6 +675,8 @@ main(int argc, char **argv)
     g_test_add_func("/host/free-memory", test_free_memory);
     g_test_add_func("/host/sysinfo", test_sysinfo);
     g_test_add_func("/host/smbios", test_smbios_tables);
+    g_test_add_func("/host/cpu-map", test_cpu_map);
+    g_test_add_func("/host/free-pages", test_free_pages);
     g_test_add_func("/host/hostname", test_hostname);
     g_test_add_func("/host/max-vcpus", test_max_vcpus);
     g_test_add_func("/host/security-model", test_security_model);

@@ -41,6 +41,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             !selinux_mcs_release(mcs, range))
             __builtin_trap();
     }
+    /* replacing a range and reading it back round-trips */
+    if (set) {
+        g_autofree char *back = selinux_context_get_range(set);
+
+        if (!back || strcmp(back, range) != 0)
+            __builtin_trap();
+    }
+    if (sens && (!r || !g_str_has_prefix(r, sens)))
+        __builtin_trap();
     error_reset();
     return 0;
 }
