@@ -386,10 +386,10 @@ network_dnsmasq_stop(const char *name, pid_t pid)
 
     if (network_dnsmasq_alive(name, pid)) {
         kill(pid, SIGTERM);
-        for (int i = 0; i < 200 && kill(pid, 0) == 0; i++) {
+        for (int i = 0; i < 2000 && kill(pid, 0) == 0; i++) {
             if (!network_dnsmasq_alive(name, pid))
                 break;
-            g_usleep(5000);
+            g_usleep(1000);
         }
         if (network_dnsmasq_alive(name, pid))
             kill(pid, SIGKILL);

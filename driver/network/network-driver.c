@@ -207,17 +207,32 @@ check_active_conflicts(const NetworkObj *self, const NetworkDef *def)
     return 0;
 }
 
-void
-network_obj_teardown(const NetworkDef *def, pid_t dnsmasq_pid)
+/* True if no active network other than @def's has nft rules. */
+static bool
+nft_last_user(const NetworkDef *def)
 {
-    g_autofree char *rm = network_nft_rules_remove(def);
+    for (guint i = 0; i < network_driver.nets->len; i++) {
+        const NetworkObj *o = network_driver.nets->pdata[i];
+
+        if (o->active && o->def != def && network_nft_needed(o->def))
+            return false;
+    }
+    return true;
+}
+
+void
+network_obj_teardown(const NetworkDef *def, pid_t dnsmasq_pid, bool loading)
+{
+    bool drop = !loading && nft_last_user(def);
+    g_autofree char *rm = network_nft_rules_remove(def, drop);
 
     if (dnsmasq_pid > 0)
         network_dnsmasq_stop(def->name, dnsmasq_pid);
     if (rm) {
         if (network_nft_apply(rm) < 0)
             error_reset();
-        network_nft_table_gc();
+        if (!drop)
+            network_nft_table_gc();
     }
     if (def->forward.mode != NETWORK_FORWARD_BRIDGE && def->bridge &&
         network_bridge_delete(def->bridge) < 0)
@@ -287,7 +302,7 @@ network_obj_start(NetworkObj *obj)
         VkError *err = error_steal_last();
 
         if (created || rules)
-            network_obj_teardown(def, pid);
+            network_obj_teardown(def, pid, false);
         obj->dnsmasq_pid = 0;
         error_restore(err);
         return -1;
@@ -297,7 +312,7 @@ network_obj_start(NetworkObj *obj)
 static void
 obj_stop(NetworkObj *obj)
 {
-    network_obj_teardown(obj->def, obj->dnsmasq_pid);
+    network_obj_teardown(obj->def, obj->dnsmasq_pid, false);
     network_status_delete(obj->def->name);
     obj->active = false;
     obj->dnsmasq_pid = 0;
