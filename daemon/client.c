@@ -16,6 +16,9 @@
 #define CLIENT_READS_PER_WAKEUP 16
 /* Stop reading calls from a client whose unread replies exceed this. */
 #define CLIENT_TX_BACKLOG_MAX (8 * 1024 * 1024)
+/* A client that lets more than this pile up unread (events, stream data)
+ * is disconnected rather than allowed to exhaust the daemon's memory. */
+#define CLIENT_TX_HARD_MAX (64 * 1024 * 1024)
 /* Receive buffers grow by at most this much per read. */
 #define CLIENT_RX_STEP (256 * 1024)
 
@@ -260,6 +263,14 @@ client_send(Client *client, Message *msg)
         message_free(msg);
         return;
     }
+    if (client->tx_bytes + msg->buf->len > CLIENT_TX_HARD_MAX) {
+        log_warning("client %" G_GUINT64_FORMAT ": %" G_GSIZE_FORMAT
+                    " bytes unread, disconnecting", client->id, client->tx_bytes);
+        client_close_locked(client);
+        g_mutex_unlock(&client->lock);
+        message_free(msg);
+        return;
+    }
     was_empty = g_queue_is_empty(&client->txq);
     g_queue_push_tail(&client->txq, msg);
     client->tx_bytes += msg->buf->len;
@@ -404,43 +415,48 @@ client_process_packet(Client *client, Message *msg)
     }
 }
 
-/* Starts a packet once its length word is in.  -1: bad length, close. */
-static int
+/* Starts a packet once its first PACKET_MIN_LEN bytes are in. */
+static void
 client_begin_packet(Client *client)
 {
-    uint32_t len = packet_length_decode(client->lenbuf);
+    uint32_t len = packet_length_decode(client->head);
 
-    if (!len) {
-        log_debug("client %" G_GUINT64_FORMAT ": bad packet length", client->id);
-        return -1;
-    }
     client->rx_len = len;
     client->rx = message_new();
     client->rx->buf = g_byte_array_sized_new(MIN(len, CLIENT_RX_STEP));
-    g_byte_array_append(client->rx->buf, client->lenbuf, PACKET_LEN_SIZE);
-    client->rxhave = PACKET_LEN_SIZE;
-    return 0;
+    g_byte_array_append(client->rx->buf, client->head, PACKET_MIN_LEN);
+    client->rxhave = PACKET_MIN_LEN;
 }
 
-/* Reads until the current packet's bytes are complete (1), the socket has
- * no more data (0), or the connection must close (-1).  The buffer grows
- * with the data actually received, never with the announced length. */
+/*
+ * Reads until the current packet's bytes are complete (1), the socket has
+ * no more data (0), or the connection must close (-1).  Every packet is at
+ * least PACKET_MIN_LEN bytes, so the first read takes the length word and
+ * the header at once without reaching into the next packet (or the byte
+ * that carries passed fds).  The buffer grows with the data actually
+ * received, never with the announced length.
+ */
 static int
 client_read_packet(Client *client)
 {
     for (;;) {
         ssize_t n;
 
-        if (client->lenhave < PACKET_LEN_SIZE) {
-            n = recv(client->fd, client->lenbuf + client->lenhave,
-                     PACKET_LEN_SIZE - client->lenhave, MSG_DONTWAIT);
+        if (!client->rx) {
+            n = recv(client->fd, client->head + client->headhave,
+                     PACKET_MIN_LEN - client->headhave, MSG_DONTWAIT);
         } else {
-            size_t want = MIN(client->rx_len, client->rxhave + CLIENT_RX_STEP);
+            size_t want;
 
             if (client->rxhave == client->rx_len)
                 return 1;
+            /* Geometric growth bounded by twice what actually arrived. */
+            want = MIN(client->rx_len, client->rxhave + CLIENT_RX_STEP);
             if (client->rx->buf->len < want)
-                g_byte_array_set_size(client->rx->buf, (guint) want);
+                g_byte_array_set_size(client->rx->buf,
+                                      (guint) MIN(client->rx_len,
+                                                  MAX(want, (size_t) client->rx->buf->len * 2)));
+            want = client->rx->buf->len;
             n = recv(client->fd, client->rx->buf->data + client->rxhave,
                      want - client->rxhave, MSG_DONTWAIT);
         }
@@ -450,13 +466,18 @@ client_read_packet(Client *client)
             return 0;
         if (n <= 0)
             return -1;
-        if (client->lenhave < PACKET_LEN_SIZE) {
-            client->lenhave += (size_t) n;
-            if (client->lenhave == PACKET_LEN_SIZE && client_begin_packet(client) < 0)
-                return -1;
-        } else {
+        client->seen_data = true;
+        if (client->rx) {
             client->rxhave += (size_t) n;
+            continue;
         }
+        client->headhave += (size_t) n;
+        if (client->headhave >= PACKET_LEN_SIZE && !packet_length_decode(client->head)) {
+            log_debug("client %" G_GUINT64_FORMAT ": bad packet length", client->id);
+            return -1;
+        }
+        if (client->headhave == PACKET_MIN_LEN)
+            client_begin_packet(client);
     }
 }
 
@@ -506,7 +527,7 @@ client_handle_input(Client *client)
             r = client_recv_fd(client);
         if (r <= 0)
             return r;
-        client->lenhave = 0;
+        client->headhave = 0;
         client->rxhave = 0;
         client->rx_complete = false;
         client_process_packet(client, g_steal_pointer(&client->rx));

@@ -55,13 +55,14 @@ struct _Client {
     /* main loop only */
     GSource *source;
     GIOCondition cond;
-    guint8 lenbuf[4];
-    size_t lenhave;
+    guint8 head[PACKET_MIN_LEN];  /* length word + header of the next packet */
+    size_t headhave;
     Message *rx;               /* packet being read */
     size_t rxhave;
     size_t rx_len;             /* announced length of rx */
     bool rx_complete;          /* rx bytes in, waiting for its fds */
     gint64 last_rx;            /* monotonic microseconds */
+    bool seen_data;            /* has sent at least one byte */
     gint64 ka_last_ping;
     int ka_unanswered;
 };

@@ -62,6 +62,9 @@ static const ConfKey conf_keys[] = {
     INT_KEY(admin_max_clients),
     INT_KEY(admin_max_workers),
     INT_KEY(log_level),
+    /* qemu.conf's user/group: who the VMMs run as */
+    { "user", KEY_STRING, offsetof(DaemonConfig, user) },
+    { "group", KEY_STRING, offsetof(DaemonConfig, group) },
 };
 
 DaemonConfig *
@@ -95,6 +98,8 @@ config_free(DaemonConfig *cfg)
         return;
     g_free(cfg->unix_sock_group);
     g_free(cfg->unix_sock_dir);
+    g_free(cfg->user);
+    g_free(cfg->group);
     g_free(cfg);
 }
 

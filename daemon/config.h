@@ -27,6 +27,8 @@ typedef struct {
     int admin_max_clients;
     int admin_max_workers;
     int log_level;               /* 1 debug .. 4 error */
+    char *user;                  /* VMM user (NULL: "virtkvm") */
+    char *group;                 /* VMM group (NULL: the user's) */
 } DaemonConfig;
 
 /* A config with libvirtd's defaults (rw socket 0600, ro 0666, admin 0600). */

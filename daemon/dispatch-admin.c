@@ -7,6 +7,7 @@
 
 #include <grp.h>
 #include <pwd.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "daemon/dispatch.h"
@@ -291,6 +292,87 @@ admin_client_limits(Client *client, void *argsp, void *retp)
     return 0;
 }
 
+/* Reads an unsigned typed parameter; -1 if absent, -2 if mistyped. */
+static long long
+param_get_uint(const admin_typed_param *params, u_int n, const char *field)
+{
+    for (u_int i = 0; i < n; i++) {
+        if (strcmp(params[i].field, field) != 0)
+            continue;
+        if (params[i].value.type != 2) {
+            error_report(VK_FROM_ADMIN, VK_ERR_INVALID_ARG,
+                         _("parameter '%1$s' must be an unsigned int"), field);
+            return -2;
+        }
+        return params[i].value.admin_typed_param_value_u.ui;
+    }
+    return -1;
+}
+
+/* Applies the named unsigned parameters to limit fields of srv. */
+static int
+admin_update_limits(Server *srv, const admin_typed_param *params, u_int n,
+                    const char *const *fields, size_t nfields, size_t *offsets)
+{
+    ServerLimits l;
+
+    g_mutex_lock(&srv->lock);
+    l = srv->limits;
+    g_mutex_unlock(&srv->lock);
+    for (size_t i = 0; i < nfields; i++) {
+        long long v = param_get_uint(params, n, fields[i]);
+
+        if (v == -2)
+            return -1;
+        if (v >= 0) {
+            if (v > G_MAXINT) {
+                error_report(VK_FROM_ADMIN, VK_ERR_INVALID_ARG,
+                             _("parameter '%1$s' is too large"), fields[i]);
+                return -1;
+            }
+            *(int *) ((char *) &l + offsets[i]) = (int) v;
+        }
+    }
+    if (l.max_workers < 1 || l.min_workers > l.max_workers) {
+        error_report(VK_FROM_ADMIN, VK_ERR_INVALID_ARG, "%s",
+                     _("maxWorkers must be at least 1 and not below minWorkers"));
+        return -1;
+    }
+    server_set_limits(srv, &l);
+    return 0;
+}
+
+static int
+admin_set_threadpool(Client *client, void *argsp, void *retp)
+{
+    admin_server_set_threadpool_parameters_args *args = argsp;
+    Server *srv = admin_find_server(client, args->srv.name);
+    static const char *const fields[] = { "minWorkers", "maxWorkers", "prioWorkers" };
+    size_t offsets[] = { offsetof(ServerLimits, min_workers),
+                         offsetof(ServerLimits, max_workers),
+                         offsetof(ServerLimits, prio_workers) };
+
+    if (!srv)
+        return -1;
+    return admin_update_limits(srv, args->params.params_val, args->params.params_len,
+                               fields, G_N_ELEMENTS(fields), offsets);
+}
+
+static int
+admin_set_client_limits(Client *client, void *argsp, void *retp)
+{
+    admin_server_set_client_limits_args *args = argsp;
+    Server *srv = admin_find_server(client, args->srv.name);
+    static const char *const fields[] = { "nclients_max", "nclients_unauth_max" };
+    size_t offsets[] = { offsetof(ServerLimits, max_clients),
+                         offsetof(ServerLimits, max_anonymous_clients) };
+
+    if (!srv)
+        return -1;
+    return admin_update_limits(srv, args->params.params_val, args->params.params_len,
+                               fields, G_N_ELEMENTS(fields), offsets);
+}
+
 #define ADMIN_ROW(fn, args_t, ret_t) \
     { fn, (xdrproc_t) xdr_##args_t, sizeof(args_t), (xdrproc_t) xdr_##ret_t, sizeof(ret_t) }
 #define ADMIN_ROW_NORET(fn, args_t) \
@@ -308,6 +390,7 @@ static const AdminEntry admin_entries[] = {
                     admin_connect_lookup_server_ret),
     [6] = ADMIN_ROW(admin_threadpool_info, admin_server_get_threadpool_parameters_args,
                     admin_server_get_threadpool_parameters_ret),
+    [7] = ADMIN_ROW_NORET(admin_set_threadpool, admin_server_set_threadpool_parameters_args),
     [8] = ADMIN_ROW(admin_list_clients, admin_server_list_clients_args,
                     admin_server_list_clients_ret),
     [9] = ADMIN_ROW(admin_lookup_client, admin_server_lookup_client_args,
@@ -317,6 +400,7 @@ static const AdminEntry admin_entries[] = {
     [11] = ADMIN_ROW_NORET(admin_client_close, admin_client_close_args),
     [12] = ADMIN_ROW(admin_client_limits, admin_server_get_client_limits_args,
                      admin_server_get_client_limits_ret),
+    [13] = ADMIN_ROW_NORET(admin_set_client_limits, admin_server_set_client_limits_args),
 };
 
 static int

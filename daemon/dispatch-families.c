@@ -4,6 +4,7 @@
 const DispatchFamily *const dispatch_remote_families[] = {
     &dispatch_family_connect,
     &dispatch_family_domain,
+    &dispatch_family_domain_lifecycle,
     &dispatch_family_event,
     &dispatch_family_network,
     &dispatch_family_storage,

@@ -6,6 +6,9 @@
 
 extern const DispatchFamily dispatch_family_connect;
 extern const DispatchFamily dispatch_family_domain;
+extern const DispatchFamily dispatch_family_domain_lifecycle;
+/* A client closed: destroys the domains it started with AUTODESTROY. */
+void dispatch_domain_lifecycle_client_closed(Client *client);
 extern const DispatchFamily dispatch_family_event;
 extern const DispatchFamily dispatch_family_network;
 extern const DispatchFamily dispatch_family_storage;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "daemon/dispatch.h"
+#include "daemon/dispatch-families.h"
 
 #include <string.h>
 
@@ -137,6 +138,30 @@ dispatch_check_access(Client *client, int proc, const DispatchEntry *e)
     return 0;
 }
 
+/* The QEMU program (qemu-monitor-command and friends): the same access
+ * checks, then NO_SUPPORT: our VMM has no QEMU monitor. */
+static void
+dispatch_qemu_call(Client *client, int proc)
+{
+    const char *name = (proc > 0 && (size_t) proc < proctable_qemu_nprocs) ?
+        proctable_qemu_procs[proc].name : NULL;
+    bool authenticated, opened;
+
+    g_mutex_lock(&client->lock);
+    authenticated = client->authenticated;
+    opened = client->opened;
+    g_mutex_unlock(&client->lock);
+    if (!name)
+        error_report(VK_FROM_RPC, VK_ERR_RPC, _("unknown procedure: %1$d"), proc);
+    else if (!authenticated)
+        error_report(VK_FROM_RPC, VK_ERR_RPC, "%s", _("authentication required"));
+    else if (!opened)
+        error_report(VK_FROM_RPC, VK_ERR_INTERNAL_ERROR, "%s",
+                     _("hypervisor connection not open"));
+    else
+        error_report(VK_FROM_RPC, VK_ERR_NO_SUPPORT, "QEMU %s", name);
+}
+
 static void
 dispatch_finish_call(DispatchCall *call, const DispatchEntry *e, int ret,
                      void *retobj)
@@ -166,6 +191,11 @@ dispatch_remote_call(Client *client, Message *msg)
     int ret = -1;
 
     error_reset();
+    if (msg->hdr.prog == QEMU_PROGRAM && msg->hdr.vers == REMOTE_PROTOCOL_VERSION) {
+        dispatch_qemu_call(client, msg->hdr.proc);
+        dispatch_finish_call(&call, NULL, -1, NULL);
+        return;
+    }
     if (msg->hdr.prog != REMOTE_PROGRAM || msg->hdr.vers != REMOTE_PROTOCOL_VERSION) {
         error_report(VK_FROM_RPC, VK_ERR_RPC,
                      _("Cannot find program %1$d version %2$d"),
@@ -216,6 +246,7 @@ dispatch_remote_classify(Client *client, const Message *msg)
 const ServerProgram dispatch_remote_program = {
     .classify = dispatch_remote_classify,
     .dispatch = dispatch_remote_call,
+    .client_closed = dispatch_domain_lifecycle_client_closed,
 };
 
 Stream *

@@ -20,7 +20,10 @@
 #include "daemon/dispatch.h"
 #include "daemon/event.h"
 #include "daemon/listen.h"
+#include "driver/domain/domain-driver.h"
 #include "driver/network/network-driver.h"
+#include "driver/storage/storage-driver.h"
+#include "driver/domain/domain-lifecycle.h"
 #include "util/error.h"
 #include "util/i18n.h"
 #include "util/log.h"
@@ -101,15 +104,27 @@ daemonize(int *ready_fd)
     return 0;
 }
 
+static bool
+fd_is_regular_file(int fd)
+{
+    struct stat st;
+
+    return fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 static void
 daemonize_ready(int ready_fd)
 {
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
+    /* Detach from the caller; output redirected to a file (a log) is kept,
+     * terminals and pipes are not (a pipe would keep the caller waiting). */
     if (null >= 0) {
         dup2(null, STDIN_FILENO);
-        dup2(null, STDOUT_FILENO);
-        dup2(null, STDERR_FILENO);
+        if (!fd_is_regular_file(STDOUT_FILENO))
+            dup2(null, STDOUT_FILENO);
+        if (!fd_is_regular_file(STDERR_FILENO))
+            dup2(null, STDERR_FILENO);
         close(null);
     }
     if (write(ready_fd, "1", 1) != 1)
@@ -270,6 +285,7 @@ daemon_run(Options *o)
     Daemon d = { 0 };
     g_autofree char *pid_path = NULL;
     Listeners *listeners = NULL;
+    DomainDriver *domains = NULL;
     int ready_fd = -1, pid_fd = -1, ret = 1;
 
     paths_init(o->root);
@@ -300,10 +316,22 @@ daemon_run(Options *o)
     g_unix_signal_add(SIGTERM, on_sigterm, &d);
     g_unix_signal_add(SIGINT, on_sigterm, &d);
     g_unix_signal_add(SIGHUP, on_sighup, &d);
-    /* Drivers get d.event_sink here once they exist (unless listen_only). */
-    (void) o->listen_only;
-    if (!o->listen_only)
+    /* Drivers get d.event_sink here (unless listen_only).  Storage and
+     * networks first: autostarted domains may use their volumes and ports. */
+    if (!o->listen_only) {
+        g_autofree char *cfg_dir = paths_config_dir();
+        g_autofree char *state_dir = paths_state_dir();
+
+        storage_driver_init(&d.event_sink);
         network_driver_init(&d.event_sink);
+        domains = domain_driver_new(cfg_dir, state_dir, &d.event_sink);
+        domain_driver_load(domains);
+        domain_driver_set_default(domains);
+        if (domain_lifecycle_init(domains, d.cfg->user, d.cfg->group) < 0) {
+            report_last_error();
+            goto out;
+        }
+    }
     sd_notify(0, "READY=1");
     if (ready_fd >= 0)
         daemonize_ready(ready_fd);
@@ -311,11 +339,17 @@ daemon_run(Options *o)
     g_main_loop_run(d.loop);
     sd_notify(0, "STOPPING=1");
     listen_cleanup(listeners);
-    if (!o->listen_only)
+    if (!o->listen_only) {
         network_driver_shutdown();
+        storage_driver_shutdown();
+    }
     unlink(pid_path);
     ret = 0;
  out:
+    domain_driver_set_default(NULL);
+    if (domains)
+        domain_lifecycle_shutdown_daemon();
+    domain_driver_free(domains);
     if (d.srv) {
         server_free(d.admin);
         server_free(d.srv);

@@ -49,6 +49,18 @@ server_run_job(gpointer data, gpointer user_data)
     g_atomic_int_add(&srv->busy_workers, -1);
 }
 
+/* Normal workers: also counted apart, so priority calls know whether one
+ * of them is free. */
+static void
+server_run_normal_job(gpointer data, gpointer user_data)
+{
+    Server *srv = user_data;
+
+    g_atomic_int_inc(&srv->busy_normal);
+    server_run_job(data, user_data);
+    g_atomic_int_add(&srv->busy_normal, -1);
+}
+
 void
 server_limits_from_config(ServerLimits *limits, const DaemonConfig *cfg,
                           bool admin)
@@ -64,6 +76,8 @@ server_limits_from_config(ServerLimits *limits, const DaemonConfig *cfg,
     limits->prio_workers = admin ? 0 : cfg->prio_workers;
 }
 
+static void server_enforce_anonymous_limit(Server *srv);
+
 static gboolean
 server_timer_cb(gpointer data)
 {
@@ -77,6 +91,7 @@ server_timer_cb(gpointer data)
     g_mutex_unlock(&srv->lock);
     for (guint i = 0; i < clients->len; i++)
         keepalive_check_client(g_ptr_array_index(clients, i), &limits, now);
+    server_enforce_anonymous_limit(srv);
     return G_SOURCE_CONTINUE;
 }
 
@@ -97,7 +112,7 @@ server_new(const char *name, GMainContext *ctx, const ServerProgram *program,
                                          (GDestroyNotify) client_unref);
     srv->listeners = g_ptr_array_new_with_free_func((GDestroyNotify) listener_free);
     srv->accepting = true;
-    srv->workers = g_thread_pool_new(server_run_job, srv,
+    srv->workers = g_thread_pool_new(server_run_normal_job, srv,
                                      MAX(limits->max_workers, 1), FALSE, NULL);
     if (limits->prio_workers > 0)
         srv->prio_pool = g_thread_pool_new(server_run_job, srv,
@@ -147,23 +162,64 @@ server_set_limits(Server *srv, const ServerLimits *limits)
         g_thread_pool_set_max_threads(srv->prio_pool, limits->prio_workers, NULL);
 }
 
-/* The oldest client that has not authenticated, to make room for a new
- * one: silent connections cannot lock good clients out. */
+/* Unauthenticated connections younger than this are never evicted: a
+ * well-behaved client authenticates well within it. */
+#define SERVER_ANON_GRACE_US (G_USEC_PER_SEC)
+
+/* The best connection to evict while too many are unauthenticated: past
+ * the grace period, silent ones first, oldest first. */
 static Client *
-server_oldest_anonymous_locked(Server *srv)
+server_eviction_candidate_locked(Server *srv, gint64 now)
 {
     GHashTableIter it;
     gpointer value;
-    Client *oldest = NULL;
+    Client *best = NULL;
 
     g_hash_table_iter_init(&it, srv->clients);
     while (g_hash_table_iter_next(&it, NULL, &value)) {
         Client *c = value;
 
-        if (c->counted_anonymous && (!oldest || c->id < oldest->id))
-            oldest = c;
+        if (!c->counted_anonymous || now - c->connect_mono < SERVER_ANON_GRACE_US)
+            continue;
+        if (!best || (!c->seen_data && best->seen_data) ||
+            (c->seen_data == best->seen_data && c->id < best->id))
+            best = c;
     }
-    return oldest ? client_ref(oldest) : NULL;
+    return best;
+}
+
+/*
+ * max_anonymous_clients: libvirtd stops accepting at the limit, so idle
+ * connections lock every new client out.  Here new connections are always
+ * accepted (up to max_clients) and the excess is evicted once it is past
+ * the grace period, so silent connections cannot keep good clients out.
+ * Main loop.
+ */
+static void
+server_enforce_anonymous_limit(Server *srv)
+{
+    g_autoptr(GPtrArray) evict = g_ptr_array_new_with_free_func(
+        (GDestroyNotify) client_unref);
+    gint64 now = g_get_monotonic_time();
+
+    g_mutex_lock(&srv->lock);
+    while (srv->nanonymous > MAX(srv->limits.max_anonymous_clients, 1)) {
+        Client *c = server_eviction_candidate_locked(srv, now);
+
+        if (!c)
+            break;
+        c->counted_anonymous = false;
+        srv->nanonymous--;
+        g_ptr_array_add(evict, client_ref(c));
+    }
+    g_mutex_unlock(&srv->lock);
+    for (guint i = 0; i < evict->len; i++) {
+        Client *c = g_ptr_array_index(evict, i);
+
+        log_debug("server %s: evicting unauthenticated client %" G_GUINT64_FORMAT,
+                  srv->name, c->id);
+        client_close(c);
+    }
 }
 
 static void
@@ -171,7 +227,6 @@ server_accept_one(Listener *l, int fd)
 {
     Server *srv = l->srv;
     Client *client;
-    g_autoptr(Client) evict = NULL;
 
     g_mutex_lock(&srv->lock);
     if (srv->nclients >= srv->limits.max_clients) {
@@ -180,14 +235,6 @@ server_accept_one(Listener *l, int fd)
                     srv->name, srv->limits.max_clients);
         close(fd);
         return;
-    }
-    if (!srv->program->no_auth &&
-        srv->nanonymous >= MAX(srv->limits.max_anonymous_clients, 1)) {
-        evict = server_oldest_anonymous_locked(srv);
-        if (evict && evict->counted_anonymous) {
-            evict->counted_anonymous = false;
-            srv->nanonymous--;
-        }
     }
     client = client_new(srv, fd, l->readonly, l->path);
     client->id = ++srv->next_client_id;
@@ -201,12 +248,8 @@ server_accept_one(Listener *l, int fd)
     g_hash_table_insert(srv->clients, &client->id, client);
     g_mutex_unlock(&srv->lock);
 
-    if (evict) {
-        log_debug("server %s: evicting unauthenticated client %" G_GUINT64_FORMAT,
-                  srv->name, evict->id);
-        client_close(evict);
-    }
     client_start(client);
+    server_enforce_anonymous_limit(srv);
 }
 
 static gboolean
@@ -364,7 +407,11 @@ server_dispatch_call(Server *srv, Client *client, Message *call)
     job = g_new0(CallJob, 1);
     job->client = client_ref(client);
     job->call = call;
-    if (queue == CALL_QUEUE_PRIORITY && srv->prio_pool)
+    /* As libvirtd: a priority call takes a normal worker when one is free
+     * and the priority workers when slow calls occupy them all. */
+    if (queue == CALL_QUEUE_PRIORITY && srv->prio_pool &&
+        (g_atomic_int_get(&srv->busy_normal) >= (int) g_thread_pool_get_max_threads(srv->workers) ||
+         g_thread_pool_unprocessed(srv->workers) > 0))
         g_thread_pool_push(srv->prio_pool, job, NULL);
     else
         g_thread_pool_push(srv->workers, job, NULL);

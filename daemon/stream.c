@@ -92,14 +92,13 @@ stream_discard(Stream *st)
         st->ops->abort(st, st->opaque);
 }
 
+/* Queues a packet for the stream whether or not it is already closed. */
 static int
-stream_send_raw(Stream *st, int type, int status, const void *buf, size_t len)
+stream_queue_packet(Stream *st, int type, int status, const void *buf, size_t len)
 {
     PacketHeader hdr = st->hdr;
     GByteArray *pkt;
 
-    if (g_atomic_int_get(&st->closed) || client_is_closed(st->client))
-        return -1;
     hdr.type = (uint32_t) type;
     hdr.status = (uint32_t) status;
     pkt = packet_build(&hdr, -1, NULL, NULL, buf, len);
@@ -107,6 +106,14 @@ stream_send_raw(Stream *st, int type, int status, const void *buf, size_t len)
         return -1;
     client_send(st->client, message_new_out(pkt));
     return 0;
+}
+
+static int
+stream_send_raw(Stream *st, int type, int status, const void *buf, size_t len)
+{
+    if (g_atomic_int_get(&st->closed) || client_is_closed(st->client))
+        return -1;
+    return stream_queue_packet(st, type, status, buf, len);
 }
 
 int
@@ -164,9 +171,9 @@ stream_send_error(Stream *st)
     }
     hdr.type = VK_NET_STREAM;
     hdr.status = VK_NET_ERROR;
-    if (!g_atomic_int_get(&st->closed) && (pkt = packet_build_error(&hdr, err)))
+    /* Closed first, so nothing can be sent after the error. */
+    if (stream_detach(st) && (pkt = packet_build_error(&hdr, err)))
         client_send(st->client, message_new_out(pkt));
-    stream_detach(st);
 }
 
 gsize
@@ -229,8 +236,8 @@ stream_dispatch_packet(Stream *st, Message *msg)
             stream_fail_and_abort(st);
             return;
         }
-        stream_send_raw(st, VK_NET_STREAM, VK_NET_OK, NULL, 0);
-        stream_detach(st);
+        if (stream_detach(st))
+            stream_queue_packet(st, VK_NET_STREAM, VK_NET_OK, NULL, 0);
         return;
     default:
         if (stream_detach(st) && st->ops->abort)

@@ -15,14 +15,14 @@ typedef struct {
     bool reserved[32];
 } PciBus;
 
-static void
+static int
 drive_address_for(DomainDiskDef *d)
 {
     int idx = domain_disk_name_index(d->dst);
     DomainDeviceAddress *a = &d->addr;
 
     if (idx < 0 || a->type != DOMAIN_ADDR_NONE)
-        return;
+        return 0;
     switch (d->bus) {
     case DOMAIN_DISK_BUS_IDE:
         a->controller = (unsigned) idx / 4;
@@ -41,16 +41,24 @@ drive_address_for(DomainDiskDef *d)
         a->unit = (unsigned) idx;
         break;
     default:
-        return;
+        return 0;
+    }
+    if (a->controller > 255 || a->unit > 255) {
+        dom_error(VK_ERR_CONFIG_UNSUPPORTED,
+                  _("disk target '%1$s' is beyond what the controllers can address"), d->dst);
+        return -1;
     }
     a->type = DOMAIN_ADDR_DRIVE;
+    return 0;
 }
 
 int
 domain_address_assign_drives(DomainDef *def)
 {
-    for (guint i = 0; i < def->disks->len; i++)
-        drive_address_for(g_ptr_array_index(def->disks, i));
+    for (guint i = 0; i < def->disks->len; i++) {
+        if (drive_address_for(g_ptr_array_index(def->disks, i)) < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -82,7 +90,10 @@ static bool
 generic_is_usb(const DomainGenericDev *g)
 {
     g_autofree char *bus = xml_get_prop(g->node, "bus");
+    g_autofree char *type = xml_get_prop(g->node, "type");
 
+    if (g->kind == DOMAIN_GENERIC_HOSTDEV)
+        return g_strcmp0(type, "usb") == 0;
     return (g->kind == DOMAIN_GENERIC_INPUT || g->kind == DOMAIN_GENERIC_REDIRDEV) &&
            g_strcmp0(bus, "usb") == 0;
 }
@@ -235,18 +246,18 @@ pci_assign_fixed(PciBus *b, DomainDef *def, bool q35)
             return -1;
         return 0;
     }
-    /* no video: keep its slot free so adding one later keeps the ABI */
-    b->reserved[q35 ? 1 : 2] = true;
     return 0;
 }
 
+/* PCI bridges and ports (@pci) first, the other controllers later. */
 static int
-pci_assign_controllers(PciBus *b, DomainDef *def)
+pci_assign_controllers(PciBus *b, DomainDef *def, bool pci)
 {
     for (guint i = 0; i < def->controllers->len; i++) {
         DomainControllerDef *c = g_ptr_array_index(def->controllers, i);
 
-        if (c->addr.type != DOMAIN_ADDR_NONE || !controller_wants_pci(def, c))
+        if (c->addr.type != DOMAIN_ADDR_NONE || !controller_wants_pci(def, c) ||
+            (c->type == DOMAIN_CONTROLLER_PCI) != pci)
             continue;
         if (c->type == DOMAIN_CONTROLLER_USB && g_strcmp0(c->model, "ich9-ehci1") == 0) {
             if (pci_assign_usb_group(b, def, c) < 0)
@@ -282,11 +293,10 @@ model_is_virtio(const char *model)
     return model && g_str_has_prefix(model, "virtio");
 }
 
+/* After the NICs, sound cards and controllers, as libvirt orders them. */
 static int
 pci_assign_typed(PciBus *b, DomainDef *def)
 {
-    if (pci_assign_generic(b, def, DOMAIN_GENERIC_HOSTDEV) < 0)
-        return -1;
     for (guint i = 0; i < def->disks->len; i++) {
         DomainDiskDef *d = g_ptr_array_index(def->disks, i);
 
@@ -294,7 +304,7 @@ pci_assign_typed(PciBus *b, DomainDef *def)
             pci_take(b, &d->addr, -1, 0) < 0)
             return -1;
     }
-    if (pci_assign_generic(b, def, DOMAIN_GENERIC_INPUT) < 0)
+    if (pci_assign_generic(b, def, DOMAIN_GENERIC_HOSTDEV) < 0)
         return -1;
     if (def->memballoon && model_is_virtio(def->memballoon->model) &&
         def->memballoon->addr.type == DOMAIN_ADDR_NONE &&
@@ -306,7 +316,9 @@ pci_assign_typed(PciBus *b, DomainDef *def)
         if (r->addr.type == DOMAIN_ADDR_NONE && pci_take(b, &r->addr, -1, 0) < 0)
             return -1;
     }
-    if (pci_assign_generic(b, def, DOMAIN_GENERIC_WATCHDOG) < 0)
+    if (pci_assign_generic(b, def, DOMAIN_GENERIC_WATCHDOG) < 0 ||
+        pci_assign_generic(b, def, DOMAIN_GENERIC_VIDEO) < 0 ||
+        pci_assign_generic(b, def, DOMAIN_GENERIC_INPUT) < 0)
         return -1;
     for (guint i = 0; i < def->serials->len; i++) {
         DomainChrDef *s = g_ptr_array_index(def->serials, i);
@@ -321,8 +333,12 @@ pci_assign_typed(PciBus *b, DomainDef *def)
 static void
 pci_mark_all(PciBus *b, const DomainDef *def)
 {
-    GPtrArray *lists[] = { def->disks, def->nets, def->rngs };
-
+    for (guint i = 0; i < def->disks->len; i++)
+        pci_mark(b, &((DomainDiskDef *) g_ptr_array_index(def->disks, i))->addr);
+    for (guint i = 0; i < def->nets->len; i++)
+        pci_mark(b, &((DomainNetDef *) g_ptr_array_index(def->nets, i))->addr);
+    for (guint i = 0; i < def->rngs->len; i++)
+        pci_mark(b, &((DomainRngDef *) g_ptr_array_index(def->rngs, i))->addr);
     for (guint i = 0; i < def->controllers->len; i++)
         pci_mark(b, &((DomainControllerDef *) g_ptr_array_index(def->controllers, i))->addr);
     for (guint i = 0; i < def->generic->len; i++)
@@ -331,18 +347,6 @@ pci_mark_all(PciBus *b, const DomainDef *def)
         pci_mark(b, &((DomainChrDef *) g_ptr_array_index(def->serials, i))->addr);
     if (def->memballoon)
         pci_mark(b, &def->memballoon->addr);
-    for (size_t l = 0; l < G_N_ELEMENTS(lists); l++) {
-        for (guint i = 0; i < lists[l]->len; i++) {
-            /* every typed device starts with its own fields; use the
-             * accessor per type rather than assuming a layout */
-            if (lists[l] == def->disks)
-                pci_mark(b, &((DomainDiskDef *) g_ptr_array_index(lists[l], i))->addr);
-            else if (lists[l] == def->nets)
-                pci_mark(b, &((DomainNetDef *) g_ptr_array_index(lists[l], i))->addr);
-            else
-                pci_mark(b, &((DomainRngDef *) g_ptr_array_index(lists[l], i))->addr);
-        }
-    }
 }
 
 int
@@ -355,7 +359,7 @@ domain_address_assign(DomainDef *def)
     assign_usb(def);
     pci_mark_all(&bus, def);
     if (pci_assign_fixed(&bus, def, q35) < 0 ||
-        pci_assign_controllers(&bus, def) < 0 ||
+        pci_assign_controllers(&bus, def, true) < 0 ||
         pci_assign_generic(&bus, def, DOMAIN_GENERIC_FILESYSTEM) < 0)
         return -1;
     for (guint i = 0; i < def->nets->len; i++) {
@@ -365,7 +369,7 @@ domain_address_assign(DomainDef *def)
             return -1;
     }
     if (pci_assign_generic(&bus, def, DOMAIN_GENERIC_SOUND) < 0 ||
-        pci_assign_generic(&bus, def, DOMAIN_GENERIC_VIDEO) < 0)
+        pci_assign_controllers(&bus, def, false) < 0)
         return -1;
     return pci_assign_typed(&bus, def);
 }

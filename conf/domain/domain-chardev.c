@@ -6,7 +6,7 @@
 
 #define CHR_GRAMMAR(kind) \
     kind " type=null|vc|pty|dev|file|pipe|stdio|udp|tcp|unix|spicevmc tty\n" \
-    "  source path mode=bind|connect host service append=on|off\n" \
+    "  source path=/ mode=bind|connect host=w service=#0-65535 append=on|off\n" \
     "  protocol type=raw|telnet|telnets|tls\n" \
     "  target type port=# name address state=connected|disconnected\n" \
     "    model name=isa-serial|usb-serial|pci-serial|spapr-vio-serial|system-serial|sclp-serial|16550a\n" \
@@ -176,6 +176,9 @@ chr_format_source(xmlNode *dev, const DomainChrDef *c, unsigned int flags)
         return;
     if (!c->path && !c->mode && !c->host && !c->service)
         return;
+    /* a unix socket without path gets one at start: nothing to keep */
+    if (c->type == DOMAIN_CHR_TYPE_UNIX && !c->path)
+        return;
     src = dom_add(dev, "source");
     dom_set(src, "mode", c->mode);
     dom_set(src, "host", c->host);
@@ -196,8 +199,8 @@ domain_chr_format(xmlNode *devices, const DomainChrDef *c, unsigned int flags)
         !(flags & DOMAIN_DEF_FORMAT_INACTIVE))
         dom_set(dev, "tty", c->path);
     chr_format_source(dev, c, flags);
-    if (c->protocol)
-        dom_set(dom_add(dev, "protocol"), "type", c->protocol);
+    if (c->protocol || c->type == DOMAIN_CHR_TYPE_TCP)
+        dom_set(dom_add(dev, "protocol"), "type", c->protocol ? c->protocol : "raw");
     if (c->target_type || c->target_port >= 0 || c->target_name || c->target_address ||
         c->target_model) {
         t = dom_add(dev, "target");

@@ -7,7 +7,8 @@
 static const char controller_grammar[] =
     "controller type=ide|fdc|scsi|sata|virtio-serial|usb|pci index=# model"
     " ports=# vectors=#\n"
-    "  model name\n"
+    "  model name=pci-bridge|i82801b11-bridge|ioh3420|pcie-root-port|x3130-upstream"
+    "|xio3130-downstream|pxb|pxb-pcie|pcie-pci-bridge|spapr-pci-host-bridge\n"
     "  target chassisNr=# chassis=# port=# busNr=# index=# hotplug=on|off\n"
     "  master startport=#\n"
     "  driver queues=# iothread=#\n"
@@ -248,26 +249,19 @@ controller_maybe_add(DomainDef *def, DomainControllerType type, int idx, const c
 }
 
 static void
-controllers_default_usb(DomainDef *def, bool q35)
+controllers_default_models(DomainDef *def, bool q35)
 {
     const char *model = q35 ? "qemu-xhci" : "piix3-uhci";
 
-    if (!domain_def_find_controller(def, DOMAIN_CONTROLLER_USB, -1)) {
-        DomainControllerDef *c = domain_controller_new(DOMAIN_CONTROLLER_USB, 0, model);
-
-        if (q35)
-            c->ports = 15;
-        controller_insert(def, c);
-        return;
-    }
+    if (!domain_def_find_controller(def, DOMAIN_CONTROLLER_USB, -1))
+        controller_insert(def, domain_controller_new(DOMAIN_CONTROLLER_USB, 0, model));
     for (guint i = 0; i < def->controllers->len; i++) {
         DomainControllerDef *c = g_ptr_array_index(def->controllers, i);
 
-        if (c->type == DOMAIN_CONTROLLER_USB && !c->model) {
+        if (c->type == DOMAIN_CONTROLLER_USB && !c->model)
             c->model = g_strdup(model);
-            if (q35 && c->ports < 0)
-                c->ports = 15;
-        }
+        if (c->type == DOMAIN_CONTROLLER_SCSI && !c->model)
+            c->model = g_strdup("lsilogic");
     }
 }
 
@@ -290,7 +284,7 @@ needs_virtio_serial(const DomainDef *def)
 }
 
 static void
-controllers_for_disks(DomainDef *def)
+controllers_for_disks_of(DomainDef *def, DomainControllerType want)
 {
     for (guint i = 0; i < def->disks->len; i++) {
         const DomainDiskDef *d = g_ptr_array_index(def->disks, i);
@@ -305,9 +299,26 @@ controllers_for_disks(DomainDef *def)
         case DOMAIN_DISK_BUS_SATA: type = DOMAIN_CONTROLLER_SATA; break;
         default: continue;
         }
-        controller_maybe_add(def, type, (int) d->addr.controller,
-                             type == DOMAIN_CONTROLLER_SCSI ? "lsilogic" : NULL);
+        if (type != (int) want)
+            continue;
+        /* every index up to the one used, as libvirt does */
+        for (int idx = 0; idx <= (int) d->addr.controller; idx++)
+            controller_maybe_add(def, type, idx,
+                                 type == DOMAIN_CONTROLLER_SCSI ? "lsilogic" : NULL);
     }
+}
+
+/* libvirt adds them type by type: IDE, FDC, SCSI, SATA. */
+static void
+controllers_for_disks(DomainDef *def)
+{
+    static const DomainControllerType order[] = {
+        DOMAIN_CONTROLLER_IDE, DOMAIN_CONTROLLER_FDC, DOMAIN_CONTROLLER_SCSI,
+        DOMAIN_CONTROLLER_SATA,
+    };
+
+    for (size_t k = 0; k < G_N_ELEMENTS(order); k++)
+        controllers_for_disks_of(def, order[k]);
 }
 
 static bool
@@ -351,7 +362,7 @@ domain_controllers_add_default(DomainDef *def)
     bool q35 = domain_def_is_q35(def);
 
     controllers_assign_index(def);
-    controllers_default_usb(def, q35);
+    controllers_default_models(def, q35);
     if (q35)
         controller_maybe_add(def, DOMAIN_CONTROLLER_SATA, 0, NULL);
     controller_maybe_add(def, DOMAIN_CONTROLLER_PCI, 0, q35 ? "pcie-root" : "pci-root");
@@ -361,4 +372,45 @@ domain_controllers_add_default(DomainDef *def)
     if (needs_virtio_serial(def))
         controller_maybe_add(def, DOMAIN_CONTROLLER_VIRTIO_SERIAL, 0, NULL);
     return 0;
+}
+
+/* The QEMU device names libvirt reports in <model name=...>. */
+static const struct {
+    const char *model;
+    const char *name;
+} pci_model_names[] = {
+    { "pci-bridge", "pci-bridge" },
+    { "dmi-to-pci-bridge", "i82801b11-bridge" },
+    { "pcie-root-port", "pcie-root-port" },
+    { "pcie-switch-upstream-port", "x3130-upstream" },
+    { "pcie-switch-downstream-port", "xio3130-downstream" },
+    { "pci-expander-bus", "pxb" },
+    { "pcie-expander-bus", "pxb-pcie" },
+    { "pcie-to-pci-bridge", "pcie-pci-bridge" },
+};
+
+/* After address assignment: PCI controller model names, chassis and
+ * port numbers as libvirt fills them. */
+void
+domain_controllers_finish(DomainDef *def)
+{
+    for (guint i = 0; i < def->controllers->len; i++) {
+        DomainControllerDef *c = g_ptr_array_index(def->controllers, i);
+
+        if (c->type != DOMAIN_CONTROLLER_PCI || !c->model)
+            continue;
+        for (size_t k = 0; k < G_N_ELEMENTS(pci_model_names); k++) {
+            if (!c->target_model_name && strcmp(c->model, pci_model_names[k].model) == 0)
+                c->target_model_name = g_strdup(pci_model_names[k].name);
+        }
+        if (strcmp(c->model, "pci-bridge") == 0 && c->target_index < 0)
+            c->target_index = c->idx;
+        if (strcmp(c->model, "pcie-root-port") == 0 ||
+            strcmp(c->model, "pcie-switch-downstream-port") == 0) {
+            if (c->target_chassis < 0)
+                c->target_chassis = c->idx;
+            if (c->target_port < 0 && c->addr.type == DOMAIN_ADDR_PCI)
+                c->target_port = (int) (c->addr.slot << 3 | c->addr.function);
+        }
+    }
 }

@@ -43,6 +43,10 @@ defaults_os(DomainDef *def)
         os->boot_devs[os->nboot_devs++] = DOMAIN_BOOT_HD;
     if (!def->emulator)
         def->emulator = g_strdup(domain_default_emulator());
+    if (!def->clock)
+        def->clock = xmlNewNode(NULL, (const xmlChar *) "clock");
+    if (!xmlHasProp(def->clock, (const xmlChar *) "offset"))
+        dom_set(def->clock, "offset", "utc");
     if (def->genid_requested && !def->genid) {
         unsigned char g[DOMAIN_UUID_BUFLEN];
 
@@ -131,6 +135,34 @@ disk_name_taken(const DomainDef *def, const char *name)
     return false;
 }
 
+/* libvirt keeps disks of one bus together, ordered by target index:
+ * each disk goes after the last one on its bus, or before the first one
+ * on its bus with a higher index; a disk on a new bus goes last. */
+static void
+disks_sort(DomainDef *def)
+{
+    g_autoptr(GPtrArray) old = def->disks;
+
+    def->disks = g_ptr_array_new_with_free_func((GDestroyNotify) domain_disk_free);
+    for (guint n = 0; n < old->len; n++) {
+        DomainDiskDef *d = g_ptr_array_index(old, n);
+        int at = -1;
+
+        for (int i = (int) def->disks->len - 1; i >= 0; i--) {
+            DomainDiskDef *o = g_ptr_array_index(def->disks, i);
+
+            if (o->bus != d->bus)
+                continue;
+            if (domain_disk_name_index(o->dst) > domain_disk_name_index(d->dst))
+                at = i;
+            else if (at == -1)
+                at = i + 1;
+        }
+        g_ptr_array_insert(def->disks, at, d);
+    }
+    g_ptr_array_set_free_func(old, NULL);
+}
+
 static void
 defaults_disks(DomainDef *def)
 {
@@ -146,18 +178,32 @@ defaults_disks(DomainDef *def)
         }
         if (!d->driver_name)
             d->driver_name = g_strdup("qemu");
-        if (d->format == DOMAIN_DISK_FORMAT_NONE && d->type != DOMAIN_DISK_TYPE_NETWORK)
+        if (d->format == DOMAIN_DISK_FORMAT_NONE)
             d->format = DOMAIN_DISK_FORMAT_RAW;
-        if (d->device == DOMAIN_DISK_DEVICE_CDROM || d->device == DOMAIN_DISK_DEVICE_FLOPPY)
-            d->readonly = d->readonly || d->device == DOMAIN_DISK_DEVICE_CDROM;
+        if (d->device == DOMAIN_DISK_DEVICE_CDROM)
+            d->readonly = true;
     }
+    /* libvirt sorts with the buses as written; sorting with the
+     * defaulted buses keeps define -> dumpxml -> define stable */
+    disks_sort(def);
+}
+
+/* Tap names the host picks itself are runtime state, not config. */
+static bool
+net_is_auto_name(const char *dev)
+{
+    return dev && (g_str_has_prefix(dev, "vnet") || g_str_has_prefix(dev, "macvtap") ||
+                   g_str_has_prefix(dev, "macvlan"));
 }
 
 static void
-defaults_nets(DomainDef *def)
+defaults_nets(DomainDef *def, unsigned int flags)
 {
     for (guint i = 0; i < def->nets->len; i++) {
         DomainNetDef *n = g_ptr_array_index(def->nets, i);
+
+        if (!(flags & DOMAIN_DEF_PARSE_STATUS) && net_is_auto_name(n->target_dev))
+            g_clear_pointer(&n->target_dev, g_free);
 
         if (!n->mac_set) {
             guint32 r = g_random_int();
@@ -214,12 +260,25 @@ chr_copy_source(const DomainChrDef *src, DomainChrKind kind)
 static void
 defaults_consoles(DomainDef *def)
 {
+    int nvirtio = 0;
+
+    if (def->consoles->len == 0 && def->serials->len > 0) {
+        DomainChrDef *c = chr_copy_source(g_ptr_array_index(def->serials, 0),
+                                          DOMAIN_CHR_CONSOLE);
+
+        c->target_type = g_strdup("serial");
+        g_ptr_array_add(def->consoles, c);
+    }
     for (guint i = 0; i < def->consoles->len; i++) {
         DomainChrDef *c = g_ptr_array_index(def->consoles, i);
 
         if (!c->target_type)
             c->target_type = g_strdup(i == 0 ? "serial" : "virtio");
-        if (i > 0 || strcmp(c->target_type, "serial") != 0) {
+        if (strcmp(c->target_type, "virtio") == 0) {
+            c->target_port = nvirtio++;
+            continue;
+        }
+        if (i > 0) {
             if (c->target_port < 0)
                 c->target_port = (int) i;
             continue;
@@ -238,8 +297,6 @@ defaults_channels(DomainDef *def)
     for (guint i = 0; i < def->channels->len; i++) {
         DomainChrDef *c = g_ptr_array_index(def->channels, i);
 
-        if (c->type == DOMAIN_CHR_TYPE_UNIX && !c->mode)
-            c->mode = g_strdup("bind");
         if (c->type == DOMAIN_CHR_TYPE_SPICEVMC && !c->target_name)
             c->target_name = g_strdup("com.redhat.spice.0");
     }
@@ -265,37 +322,77 @@ has_graphics(const DomainDef *def, DomainGenericKind kind, const char *input_typ
     return false;
 }
 
+static DomainGenericDev *add_generic(DomainDef *def, DomainGenericKind kind,
+                                     const char *name);
+
 static void
 add_ps2_input(DomainDef *def, const char *type)
 {
-    DomainGenericDev *d = g_new0(DomainGenericDev, 1);
+    DomainGenericDev *d = add_generic(def, DOMAIN_GENERIC_INPUT, "input");
 
-    d->kind = DOMAIN_GENERIC_INPUT;
-    d->addr.multifunction = -1;
-    d->node = xmlNewNode(NULL, (const xmlChar *) "input");
     dom_set(d->node, "type", type);
     dom_set(d->node, "bus", "ps2");
-    g_ptr_array_add(def->generic, d);
 }
 
+static DomainGenericDev *
+add_generic(DomainDef *def, DomainGenericKind kind, const char *name)
+{
+    DomainGenericDev *d = g_new0(DomainGenericDev, 1);
+
+    d->kind = kind;
+    d->addr.multifunction = -1;
+    d->node = xmlNewNode(NULL, (const xmlChar *) name);
+    g_ptr_array_add(def->generic, d);
+    return d;
+}
+
+static bool
+has_spice(const DomainDef *def)
+{
+    for (guint i = 0; i < def->generic->len; i++) {
+        const DomainGenericDev *g = g_ptr_array_index(def->generic, i);
+        g_autofree char *t = NULL;
+
+        if (g->kind != DOMAIN_GENERIC_GRAPHICS)
+            continue;
+        t = xml_get_prop(g->node, "type");
+        if (g_strcmp0(t, "spice") == 0)
+            return true;
+    }
+    return false;
+}
+
+/* libvirt (x86): ps2 mouse and keyboard always exist; a video card when
+ * there is graphics; one audio backend matching the display. */
 static void
 defaults_display(DomainDef *def)
 {
     bool first_video = true;
 
+    if (has_graphics(def, DOMAIN_GENERIC_GRAPHICS, NULL) &&
+        !has_graphics(def, DOMAIN_GENERIC_VIDEO, NULL)) {
+        xmlNode *m = dom_add(add_generic(def, DOMAIN_GENERIC_VIDEO, "video")->node, "model");
+
+        dom_set(m, "type", "cirrus");
+    }
     for (guint i = 0; i < def->generic->len; i++) {
         DomainGenericDev *g = g_ptr_array_index(def->generic, i);
 
         domain_graphics_defaults(g, g->kind == DOMAIN_GENERIC_VIDEO && first_video);
+        domain_misc_defaults(g);
         if (g->kind == DOMAIN_GENERIC_VIDEO)
             first_video = false;
     }
-    if (!has_graphics(def, DOMAIN_GENERIC_GRAPHICS, NULL))
-        return;
     if (!has_graphics(def, DOMAIN_GENERIC_INPUT, "mouse"))
         add_ps2_input(def, "mouse");
     if (!has_graphics(def, DOMAIN_GENERIC_INPUT, "keyboard"))
         add_ps2_input(def, "keyboard");
+    if (!has_graphics(def, DOMAIN_GENERIC_AUDIO, NULL)) {
+        xmlNode *a = add_generic(def, DOMAIN_GENERIC_AUDIO, "audio")->node;
+
+        dom_set(a, "id", "1");
+        dom_set(a, "type", has_spice(def) ? "spice" : "none");
+    }
 }
 
 static void
@@ -317,12 +414,15 @@ domain_defaults_apply(DomainDef *def, unsigned int flags)
     if (defaults_os(def) < 0)
         return -1;
     defaults_disks(def);
-    defaults_nets(def);
+    defaults_nets(def, flags);
     defaults_consoles(def);
     defaults_channels(def);
     defaults_display(def);
     defaults_memballoon(def);
     if (domain_controllers_add_default(def) < 0)
         return -1;
-    return domain_address_assign(def);
+    if (domain_address_assign(def) < 0)
+        return -1;
+    domain_controllers_finish(def);
+    return 0;
 }

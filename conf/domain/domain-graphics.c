@@ -8,11 +8,11 @@
 #include "conf/domain/domain-priv.h"
 
 static const char graphics_grammar[] =
-    "graphics type=vnc|spice|sdl|rdp|desktop|dbus|egl-headless port=-# autoport=yes|no"
-    " websocket=-# listen passwd passwdValidTo connected=keep|disconnect|fail"
-    " sharePolicy=allow-exclusive|force-shared|ignore keymap socket tlsPort=-#"
+    "graphics type=vnc|spice|sdl|rdp|desktop|dbus|egl-headless port=p autoport=yes|no"
+    " websocket=p listen passwd passwdValidTo connected=keep|disconnect|fail"
+    " sharePolicy=allow-exclusive|force-shared|ignore keymap=w socket=/ tlsPort=p"
     " defaultMode=any|secure|insecure display xauth fullscreen=yes|no\n"
-    "  *listen type=address|network|socket|none address network socket autoport=yes|no\n"
+    "  *listen type=address|network|socket|none address=w network=w socket=/ autoport=yes|no\n"
     "  *channel name=main|display|inputs|cursor|playback|record|smartcard|usbredir"
     " mode=any|secure|insecure\n"
     "  image compression=auto_glz|auto_lz|quic|glz|lz|off\n"
@@ -78,32 +78,94 @@ set_default(xmlNode *n, const char *attr, const char *value)
 /* vnc/spice: autoport with port -1, and a <listen> element as libvirt
  * always reports one. */
 static void
+graphics_add_listen(xmlNode *g, const char *type, const char *attr, const char *value)
+{
+    xmlNode *l = xmlNewNode(NULL, (const xmlChar *) "listen");
+
+    xmlSetProp(l, (const xmlChar *) "type", (const xmlChar *) type);
+    if (value)
+        xmlSetProp(l, (const xmlChar *) attr, (const xmlChar *) value);
+    if (g->children)
+        xmlAddPrevSibling(g->children, l);
+    else
+        xmlAddChild(g, l);
+}
+
+/* The listen= attribute mirrors the first address listener. */
+static void
+graphics_listen_attr(xmlNode *g)
+{
+    xmlNode *l = dom_child(g, "listen");
+    g_autofree char *type = l ? xml_get_prop(l, "type") : NULL;
+    g_autofree char *addr = l ? xml_get_prop(l, "address") : NULL;
+
+    if (g_strcmp0(type, "address") == 0 && addr)
+        set_default(g, "listen", addr);
+}
+
+/* Attributes in the order libvirt writes them. */
+static void
+graphics_sort_attrs(xmlNode *g)
+{
+    static const char *const order[] = {
+        "type", "socket", "port", "tlsPort", "autoport", "websocket", "listen", "keymap",
+        "defaultMode", "sharePolicy", "passwd", "passwdValidTo", "connected", "display",
+        "xauth", "fullscreen",
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(order); i++) {
+        g_autofree char *v = xml_get_prop(g, order[i]);
+
+        if (!v)
+            continue;
+        xmlUnsetProp(g, (const xmlChar *) order[i]);
+        xmlSetProp(g, (const xmlChar *) order[i], (const xmlChar *) v);
+    }
+}
+
+/* Port defaults as libvirt reports them: vnc keeps port='-1' with
+ * autoport, spice drops the -1 ports; an explicit port means autoport
+ * off; a listener is always present. */
+static void
 graphics_defaults(xmlNode *g)
 {
     g_autofree char *type = xml_get_prop(g, "type");
     g_autofree char *port = xml_get_prop(g, "port");
+    g_autofree char *tls = xml_get_prop(g, "tlsPort");
     g_autofree char *listen = xml_get_prop(g, "listen");
+    g_autofree char *socket = xml_get_prop(g, "socket");
     bool vnc = g_strcmp0(type, "vnc") == 0;
+    bool autoport;
 
     if (!vnc && g_strcmp0(type, "spice") != 0)
         return;
-    if (has_attr(g, "socket"))
+    if (socket) {
+        if (!dom_child(g, "listen"))
+            graphics_add_listen(g, "socket", "socket", socket);
         return;
-    if (g_strcmp0(port, "-1") == 0 || (!port && !has_attr(g, "autoport")))
-        set_default(g, "autoport", "yes");
-    if (vnc && !port)
-        set_default(g, "port", "-1");
-    if (!dom_child(g, "listen")) {
-        xmlNode *l = xmlNewNode(NULL, (const xmlChar *) "listen");
-
-        xmlSetProp(l, (const xmlChar *) "type", (const xmlChar *) "address");
-        if (listen)
-            xmlSetProp(l, (const xmlChar *) "address", (const xmlChar *) listen);
-        if (g->children)
-            xmlAddPrevSibling(g->children, l);
-        else
-            xmlAddChild(g, l);
     }
+    autoport = g_strcmp0(port, "-1") == 0 || g_strcmp0(tls, "-1") == 0 ||
+               (vnc && !port);
+    if (has_attr(g, "autoport")) {
+        g_autofree char *a = xml_get_prop(g, "autoport");
+        autoport = strcmp(a, "yes") == 0;
+    }
+    if (autoport) {
+        set_default(g, "autoport", "yes");
+        if (vnc) {
+            xmlSetProp(g, (const xmlChar *) "port", (const xmlChar *) "-1");
+        } else {
+            xmlUnsetProp(g, (const xmlChar *) "port");
+            xmlUnsetProp(g, (const xmlChar *) "tlsPort");
+        }
+    } else if (port || tls) {
+        set_default(g, "autoport", "no");
+    }
+    if (!dom_child(g, "listen"))
+        graphics_add_listen(g, autoport || port || tls || listen ? "address" : "none",
+                            "address", listen);
+    graphics_listen_attr(g);
+    graphics_sort_attrs(g);
 }
 
 static void

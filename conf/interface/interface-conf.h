@@ -13,7 +13,7 @@
 #include <glib.h>
 
 #include "conf/network/net-addr.h"
-#include "conf/network/xml-strict.h"
+#include "conf/xml-strict.h"
 
 typedef enum {
     INTERFACE_TYPE_ETHERNET = 0,
@@ -96,10 +96,15 @@ struct InterfaceDef {
     char *vlan_parent;
 };
 
+/* Flags of interface_def_parse_string; equals VIR_INTERFACE_DEFINE_VALIDATE. */
+typedef enum {
+    INTERFACE_PARSE_VALIDATE = 1 << 0,   /* also check against interface.rng */
+} InterfaceParseFlags;
+
 /*
  * Parses interface XML.  NULL with the error reported (VK_FROM_INTERFACE):
  * XML_ERROR for bad values, CONFIG_UNSUPPORTED for unknown
- * elements/attributes.  @flags: unused.
+ * elements/attributes, XML_INVALID_SCHEMA with INTERFACE_PARSE_VALIDATE.
  */
 InterfaceDef *interface_def_parse_string(const char *xml, unsigned flags);
 char *interface_def_format(const InterfaceDef *def, unsigned flags);

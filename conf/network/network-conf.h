@@ -16,7 +16,7 @@
 #include <libxml/tree.h>
 
 #include "conf/network/net-addr.h"
-#include "conf/network/xml-strict.h"
+#include "conf/xml-strict.h"
 
 typedef enum {
     NETWORK_FORWARD_NONE = 0,   /* isolated */
@@ -140,11 +140,17 @@ typedef enum {
     NETWORK_FORMAT_INACTIVE = 1 << 0,   /* drop live-only data (connections) */
 } NetworkFormatFlags;
 
+/* Flags of network_def_parse_string; the bit equals VIR_NETWORK_DEFINE_VALIDATE. */
+typedef enum {
+    NETWORK_PARSE_VALIDATE = 1 << 0,   /* also check against network.rng */
+} NetworkParseFlags;
+
 /*
  * Parses and validates network XML.  Returns a new definition or NULL with
  * the error reported (VK_FROM_NETWORK): XML_ERROR for malformed documents,
  * bad values and inconsistencies, CONFIG_UNSUPPORTED for unknown
- * elements/attributes and features we do not implement.  @flags: unused.
+ * elements/attributes and features we do not implement, XML_INVALID_SCHEMA
+ * when NETWORK_PARSE_VALIDATE is given and the document breaks network.rng.
  */
 NetworkDef *network_def_parse_string(const char *xml, unsigned flags);
 

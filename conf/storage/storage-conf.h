@@ -115,9 +115,18 @@ typedef struct {
     GPtrArray *sources;         /* StoragePoolSource* */
 } StoragePoolSourceList;
 
-/* Flags of storage_vol_def_parse_string. */
+/* Flags of storage_pool_def_parse_string; equals VIR_STORAGE_POOL_DEFINE_VALIDATE. */
 typedef enum {
-    STORAGE_VOL_PARSE_OPT_CAPACITY = 1 << 0,  /* <capacity> may be absent */
+    STORAGE_POOL_PARSE_VALIDATE = 1 << 0,     /* also check against storagepool.rng */
+} StoragePoolParseFlags;
+
+/*
+ * Flags of storage_vol_def_parse_string: VALIDATE equals
+ * VIR_STORAGE_VOL_CREATE_VALIDATE; OPT_CAPACITY is ours, above the API bits.
+ */
+typedef enum {
+    STORAGE_VOL_PARSE_VALIDATE = 1 << 2,      /* also check against storagevol.rng */
+    STORAGE_VOL_PARSE_OPT_CAPACITY = 1 << 16, /* <capacity> may be absent */
 } StorageVolParseFlags;
 
 const char *storage_pool_type_to_string(StoragePoolType type);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <linux/if_link.h>
+#include <net/if.h>
 #include <linux/rtnetlink.h>
 #include <netlink/attr.h>
 #include <netlink/errno.h>
@@ -20,6 +21,7 @@ static const char *const oper_states[] = {
 
 typedef struct {
     int ifindex;
+    unsigned flags;     /* ifi_flags */
     char *name;
     int master;
     int link;
@@ -145,6 +147,7 @@ on_link(struct nl_msg *msg, void *opaque)
         return NL_SKIP;
     l = g_new0(LiveLink, 1);
     l->ifindex = ifi->ifi_index;
+    l->flags = ifi->ifi_flags;
     l->name = g_strdup(nla_get_string(tb[IFLA_IFNAME]));
     if (tb[IFLA_MASTER])
         l->master = (int) nla_get_u32(tb[IFLA_MASTER]);
@@ -313,24 +316,197 @@ build_def(const LiveLink *l, const LiveState *st, bool top)
     return def;
 }
 
+static void
+live_state_init(LiveState *st)
+{
+    st->links = g_ptr_array_new_with_free_func((GDestroyNotify) live_link_free);
+    st->addrs = g_array_new(FALSE, TRUE, sizeof(LiveAddr));
+}
+
+static void
+live_state_clear(LiveState *st)
+{
+    g_ptr_array_unref(st->links);
+    g_array_unref(st->addrs);
+}
+
+static int
+live_state_load(struct nl_sock *sk, LiveState *st, bool addrs)
+{
+    live_state_init(st);
+    if (dump(sk, RTM_GETLINK, sizeof(struct ifinfomsg), AF_UNSPEC, on_link, st) < 0 ||
+        (addrs && dump(sk, RTM_GETADDR, sizeof(struct ifaddrmsg), AF_UNSPEC, on_addr, st) < 0)) {
+        live_state_clear(st);
+        return -1;
+    }
+    return 0;
+}
+
+static gint
+str_cmp(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+char **
+iface_nl_list(struct nl_sock *sk, unsigned flags)
+{
+    LiveState st;
+    GPtrArray *names;
+
+    if (flags == 0)
+        flags = IFACE_NL_LIST_ACTIVE | IFACE_NL_LIST_INACTIVE;
+    if (live_state_load(sk, &st, false) < 0)
+        return NULL;
+    names = g_ptr_array_new();
+    for (guint i = 0; i < st.links->len; i++) {
+        const LiveLink *l = st.links->pdata[i];
+        unsigned want = (l->flags & IFF_UP) ? IFACE_NL_LIST_ACTIVE : IFACE_NL_LIST_INACTIVE;
+
+        if (!(l->flags & IFF_LOOPBACK) && (flags & want))
+            g_ptr_array_add(names, g_strdup(l->name));
+    }
+    g_ptr_array_sort(names, str_cmp);
+    g_ptr_array_add(names, NULL);
+    live_state_clear(&st);
+    return (char **) g_ptr_array_free(names, FALSE);
+}
+
+char *
+iface_nl_name_by_mac(struct nl_sock *sk, const uint8_t mac[6])
+{
+    LiveState st;
+    const LiveLink *best = NULL;
+    char *name = NULL;
+    char text[18];
+
+    if (live_state_load(sk, &st, false) < 0)
+        return NULL;
+    for (guint i = 0; i < st.links->len; i++) {
+        const LiveLink *l = st.links->pdata[i];
+
+        if (l->has_mac && memcmp(l->mac, mac, 6) == 0 && (!best || l->ifindex < best->ifindex))
+            best = l;
+    }
+    if (best) {
+        name = g_strdup(best->name);
+    } else {
+        xml_mac_format(mac, text);
+        error_report(DOM, VK_ERR_NO_INTERFACE, _("couldn't find interface with MAC address '%s'"),
+                     text);
+    }
+    live_state_clear(&st);
+    return name;
+}
+
+int
+iface_nl_destroy(struct nl_sock *sk, const char *name)
+{
+    LiveState st;
+    const LiveLink *l;
+    struct nl_msg *msg = NULL;
+    int r = -1;
+
+    if (live_state_load(sk, &st, false) < 0)
+        return -1;
+    if (!(l = find_link(&st, name, 0))) {
+        error_report(DOM, VK_ERR_NO_INTERFACE, _("couldn't find interface named '%s'"), name);
+    } else {
+        if (kind_to_type(l->kind) != INTERFACE_TYPE_ETHERNET)
+            msg = iface_nl_build_delete(l->ifindex);
+        else
+            msg = iface_nl_build_set_up(l->ifindex, false);
+        if (msg)
+            r = iface_nl_send(sk, msg, name, NULL);
+        nlmsg_free(msg);
+    }
+    live_state_clear(&st);
+    return r;
+}
+
 InterfaceDef *
 iface_nl_read(struct nl_sock *sk, const char *name)
 {
-    LiveState st = {
-        .links = g_ptr_array_new_with_free_func((GDestroyNotify) live_link_free),
-        .addrs = g_array_new(FALSE, TRUE, sizeof(LiveAddr)),
-    };
+    LiveState st;
     InterfaceDef *def = NULL;
     const LiveLink *l;
 
-    if (dump(sk, RTM_GETLINK, sizeof(struct ifinfomsg), AF_UNSPEC, on_link, &st) == 0 &&
-        dump(sk, RTM_GETADDR, sizeof(struct ifaddrmsg), AF_UNSPEC, on_addr, &st) == 0) {
-        if ((l = find_link(&st, name, 0)))
-            def = build_def(l, &st, true);
-        else
-            error_report(DOM, VK_ERR_NO_INTERFACE, _("couldn't find interface named '%s'"), name);
-    }
-    g_ptr_array_unref(st.links);
-    g_array_unref(st.addrs);
+    if (live_state_load(sk, &st, true) < 0)
+        return NULL;
+    if ((l = find_link(&st, name, 0)))
+        def = build_def(l, &st, true);
+    else
+        error_report(DOM, VK_ERR_NO_INTERFACE, _("couldn't find interface named '%s'"), name);
+    live_state_clear(&st);
     return def;
+}
+
+bool
+iface_nl_addr_is_link_local(const NetAddr *addr)
+{
+    return addr->family == AF_INET6 && addr->bytes[0] == 0xfe && (addr->bytes[1] & 0xc0) == 0x80;
+}
+
+void
+iface_nl_link_free(IfaceNlLink *l)
+{
+    if (!l)
+        return;
+    g_free(l->name);
+    g_free(l->master);
+    if (l->addrs)
+        g_array_unref(l->addrs);
+    g_free(l);
+}
+
+static IfaceNlLink *
+link_summary(const LiveLink *l, const LiveState *st)
+{
+    IfaceNlLink *s = g_new0(IfaceNlLink, 1);
+    const LiveLink *m = l->master ? find_link(st, NULL, l->master) : NULL;
+
+    s->name = g_strdup(l->name);
+    s->type = kind_to_type(l->kind);
+    s->up = (l->flags & IFF_UP) != 0;
+    s->master = m ? g_strdup(m->name) : NULL;
+    s->mtu = l->mtu;
+    s->has_mac = l->has_mac;
+    memcpy(s->mac, l->mac, 6);
+    s->addrs = g_array_new(FALSE, TRUE, sizeof(InterfaceIP));
+    for (guint i = 0; i < st->addrs->len; i++) {
+        const LiveAddr *a = &g_array_index(st->addrs, LiveAddr, i);
+        InterfaceIP ip = { .address = a->addr, .prefix = a->prefix };
+
+        if (a->ifindex == l->ifindex && !iface_nl_addr_is_link_local(&a->addr))
+            g_array_append_val(s->addrs, ip);
+    }
+    return s;
+}
+
+static gint
+link_summary_cmp(gconstpointer a, gconstpointer b)
+{
+    const IfaceNlLink *x = *(IfaceNlLink *const *) a, *y = *(IfaceNlLink *const *) b;
+
+    return strcmp(x->name, y->name);
+}
+
+GPtrArray *
+iface_nl_links(struct nl_sock *sk)
+{
+    LiveState st;
+    GPtrArray *out;
+
+    if (live_state_load(sk, &st, true) < 0)
+        return NULL;
+    out = g_ptr_array_new_with_free_func((GDestroyNotify) iface_nl_link_free);
+    for (guint i = 0; i < st.links->len; i++) {
+        const LiveLink *l = st.links->pdata[i];
+
+        if (!(l->flags & IFF_LOOPBACK))
+            g_ptr_array_add(out, link_summary(l, &st));
+    }
+    g_ptr_array_sort(out, link_summary_cmp);
+    live_state_clear(&st);
+    return out;
 }

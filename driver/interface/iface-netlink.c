@@ -125,7 +125,8 @@ put_create_attrs(struct nl_msg *msg, const InterfaceDef *def, int parent_ifindex
         return -1;
     if (def->has_mac && nla_put(msg, IFLA_ADDRESS, 6, def->mac) < 0)
         return -1;
-    if (def->type == INTERFACE_TYPE_VLAN && nla_put_u32(msg, IFLA_LINK, (uint32_t) parent_ifindex) < 0)
+    if (def->type == INTERFACE_TYPE_VLAN &&
+        nla_put_u32(msg, IFLA_LINK, (uint32_t) parent_ifindex) < 0)
         return -1;
     return put_linkinfo(msg, def);
 }
@@ -225,6 +226,24 @@ iface_nl_build_add_address(int ifindex, const NetAddr *addr, int prefix)
     return msg;
 }
 
+struct nl_msg *
+iface_nl_build_del_address(int ifindex, const NetAddr *addr, int prefix)
+{
+    struct nl_msg *msg = nlmsg_alloc_simple(RTM_DELADDR, NLM_F_REQUEST | NLM_F_ACK);
+    int len = addr->family == AF_INET6 ? 16 : 4;
+    struct ifaddrmsg ifa = {
+        .ifa_family = (uint8_t) addr->family,
+        .ifa_prefixlen = (uint8_t) prefix,
+        .ifa_index = (uint32_t) ifindex,
+    };
+
+    if (!msg || nlmsg_append(msg, &ifa, sizeof(ifa), NLMSG_ALIGNTO) < 0 ||
+        nla_put(msg, IFA_LOCAL, len, addr->bytes) < 0 ||
+        nla_put(msg, IFA_ADDRESS, len, addr->bytes) < 0)
+        return build_failed(msg, "RTM_DELADDR");
+    return msg;
+}
+
 struct nl_sock *
 iface_nl_open(void)
 {
@@ -302,6 +321,10 @@ create_extras(struct nl_sock *sk, const InterfaceDef *def, int ifindex, bool up)
                              port->name, def->name);
             return -1;
         }
+        /* the bonding driver refuses slaves that are up (EPERM) */
+        if (def->type == INTERFACE_TYPE_BOND &&
+            send_free(sk, iface_nl_build_set_up(pidx, false), port->name) < 0)
+            return -1;
         if (send_free(sk, iface_nl_build_set_master(pidx, ifindex), port->name) < 0)
             return -1;
     }
@@ -326,11 +349,24 @@ create_extras(struct nl_sock *sk, const InterfaceDef *def, int ifindex, bool up)
 int
 iface_nl_create(struct nl_sock *sk, const InterfaceDef *def, bool up)
 {
-    int parent = 0, ifindex;
+    return iface_nl_create_full(sk, def, up, NULL);
+}
 
+int
+iface_nl_create_full(struct nl_sock *sk, const InterfaceDef *def, bool up, int *create_err)
+{
+    int parent = 0, ifindex, r;
+    struct nl_msg *msg;
+
+    if (create_err)
+        *create_err = 0;
     if (def->type == INTERFACE_TYPE_VLAN && (parent = iface_nl_ifindex(sk, def->vlan_parent)) < 0)
         return -1;
-    if (send_free(sk, iface_nl_build_create(def, parent), def->name) < 0)
+    if (!(msg = iface_nl_build_create(def, parent)))
+        return -1;
+    r = iface_nl_send(sk, msg, def->name, create_err);
+    nlmsg_free(msg);
+    if (r < 0)
         return -1;
     if ((ifindex = iface_nl_ifindex(sk, def->name)) <= 0) {
         if (ifindex == 0)

@@ -47,6 +47,9 @@ struct nl_msg *iface_nl_build_delete(int ifindex);
 /* RTM_NEWADDR: IFA_LOCAL and IFA_ADDRESS = @addr, ifa_prefixlen @prefix. */
 struct nl_msg *iface_nl_build_add_address(int ifindex, const NetAddr *addr, int prefix);
 
+/* RTM_DELADDR of @addr/@prefix on @ifindex (IFA_LOCAL and IFA_ADDRESS). */
+struct nl_msg *iface_nl_build_del_address(int ifindex, const NetAddr *addr, int prefix);
+
 /* Opens a NETLINK_ROUTE socket; NULL with the error reported. */
 struct nl_sock *iface_nl_open(void);
 
@@ -70,9 +73,57 @@ int iface_nl_ifindex(struct nl_sock *sk, const char *name);
 int iface_nl_create(struct nl_sock *sk, const InterfaceDef *def, bool up);
 
 /*
+ * iface_nl_create, also giving the libnl error code of the link creation
+ * request itself in *create_err (0 when it succeeded or was not sent), so
+ * callers can tell a kernel without bonding/802.1q (-NLE_OPNOTSUPP).
+ */
+int iface_nl_create_full(struct nl_sock *sk, const InterfaceDef *def, bool up, int *create_err);
+
+/*
+ * Destroys the live interface @name: bridges, bonds and vlans are deleted
+ * (the kernel releases their ports), anything else is set down.
+ */
+int iface_nl_destroy(struct nl_sock *sk, const char *name);
+
+/* Which links iface_nl_list returns (CONNECT_LIST_ALL_INTERFACES flags). */
+typedef enum {
+    IFACE_NL_LIST_INACTIVE = 1 << 0,   /* links without IFF_UP */
+    IFACE_NL_LIST_ACTIVE = 1 << 1,     /* links with IFF_UP */
+} IfaceNlListFlags;
+
+/*
+ * Names of the host's links (loopback excluded), sorted; @flags 0 means
+ * both active and inactive.  NULL-terminated, g_strfreev; NULL on error.
+ */
+char **iface_nl_list(struct nl_sock *sk, unsigned flags);
+
+/* Name of the link with MAC @mac (first by ifindex); NULL + NO_INTERFACE. */
+char *iface_nl_name_by_mac(struct nl_sock *sk, const uint8_t mac[6]);
+
+/*
  * Live state of @name as interface XML data: type from IFLA_INFO_KIND,
  * MAC, MTU, link state/speed, IPv4/IPv6 addresses, bridge STP/forward
  * delay and ports (links whose IFLA_MASTER is it), bond mode/miimon and
  * slaves, vlan tag and parent.  NULL with NO_INTERFACE if absent.
  */
 InterfaceDef *iface_nl_read(struct nl_sock *sk, const char *name);
+
+/* One live link as the driver's listing and transactions see it. */
+typedef struct {
+    char *name;
+    InterfaceType type;        /* from IFLA_INFO_KIND; ethernet otherwise */
+    bool up;                   /* IFF_UP */
+    char *master;              /* bridge/bond it is enslaved to, or NULL */
+    unsigned mtu;
+    bool has_mac;
+    uint8_t mac[6];
+    GArray *addrs;             /* InterfaceIP; IPv6 link-local left out */
+} IfaceNlLink;
+
+void iface_nl_link_free(IfaceNlLink *l);
+
+/* Every link but loopback, sorted by name (IfaceNlLink*); NULL on error. */
+GPtrArray *iface_nl_links(struct nl_sock *sk);
+
+/* Whether @addr is an IPv6 link-local address (fe80::/10). */
+bool iface_nl_addr_is_link_local(const NetAddr *addr);

@@ -14,8 +14,7 @@ qcow2_cache_init(Qcow2Cache *c, size_t n, size_t cluster_size, bool is_l2)
     c->entries = g_new0(Qcow2CacheEntry, n);
     c->n = n;
     c->is_l2 = is_l2;
-    for (size_t i = 0; i < n; i++)
-        c->entries[i].data = g_malloc(cluster_size);
+    (void) cluster_size;    /* tables are allocated on first use */
 }
 
 void
@@ -92,6 +91,8 @@ qcow2_cache_get(Qcow2State *s, Qcow2Cache *c, uint64_t offset, bool load, uint8_
     if (ret < 0)
         return ret;
     victim->offset = 0;
+    if (!victim->data)
+        victim->data = g_malloc(s->cluster_size);
     if (load) {
         ret = block_fd_pread(s->fd, victim->data, s->cluster_size, offset);
         if (ret < 0)

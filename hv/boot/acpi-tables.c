@@ -85,6 +85,29 @@ acpi_gas_io(uint8_t *g, uint8_t bits, uint8_t access, uint64_t port)
     w64(g + 4, port);
 }
 
+/*
+ * _PRT: INTx of every slot straight to IOAPIC pins, swizzled as hv/pci
+ * does (pin P of slot S -> GSI LAYOUT_IRQ_PCI_BASE + (S + P) % 4).
+ */
+static void
+dsdt_pci_prt(GByteArray *dev)
+{
+    g_autoptr(GByteArray) entries = g_byte_array_new();
+    g_autoptr(GByteArray) prt = g_byte_array_new();
+
+    for (unsigned int slot = 0; slot < 32; slot++) {
+        for (unsigned int pin = 0; pin < 4; pin++) {
+            uint64_t e[4] = {
+                ((uint64_t)slot << 16) | 0xffff, pin, 0,
+                LAYOUT_IRQ_PCI_BASE + (slot + pin) % 4,
+            };
+            aml_package_ints(entries, e, 4);
+        }
+    }
+    aml_package(prt, entries, 128);
+    aml_name(dev, "_PRT", prt);
+}
+
 static void
 dsdt_pci0(GByteArray *sb)
 {
@@ -106,6 +129,7 @@ dsdt_pci0(GByteArray *sb)
                       LAYOUT_PCI_MMIO_START + LAYOUT_PCI_MMIO_SIZE - 1);
     aml_resource_template(crs, res);
     aml_name(dev, "_CRS", crs);
+    dsdt_pci_prt(dev);
     aml_device(sb, "PCI0", dev);
 }
 

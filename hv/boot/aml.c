@@ -226,6 +226,17 @@ aml_device(GByteArray *out, const char *path, const GByteArray *body)
 }
 
 void
+aml_package(GByteArray *out, const GByteArray *elems, unsigned int n)
+{
+    static const uint8_t op[] = { AML_PACKAGE_OP };
+    g_autoptr(GByteArray) body = g_byte_array_new();
+
+    put8(body, (uint8_t)n);
+    put(body, elems->data, elems->len);
+    aml_append_pkg(out, op, 1, body);
+}
+
+void
 aml_package_ints(GByteArray *out, const uint64_t *v, unsigned int n)
 {
     static const uint8_t op[] = { AML_PACKAGE_OP };

@@ -29,6 +29,9 @@ void aml_name_eisaid(GByteArray *out, const char *path, const char *id);
 void aml_scope(GByteArray *out, const char *path, const GByteArray *body);
 void aml_device(GByteArray *out, const char *path, const GByteArray *body);
 
+/* Package(n) { elements already encoded in @elems } */
+void aml_package(GByteArray *out, const GByteArray *elems, unsigned int n);
+
 /* Package(n) { integers } */
 void aml_package_ints(GByteArray *out, const uint64_t *v, unsigned int n);
 

@@ -442,9 +442,10 @@ parse_root(Ctx *ctx, json_object *root, LaunchDesc *d)
 {
     static const char *const keys[] = {
         "name", "memory", "vcpus", "boot", "serial", "console", "disks", "nics",
-        "rng", "pvpanic", "control", "kvm-fd", "on-reset", "start-paused", NULL
+        "rng", "pvpanic", "control", "kvm-fd", "on-reset", "on-panic", "start-paused", NULL
     };
     g_autofree char *on_reset = NULL;
+    g_autofree char *on_panic = NULL;
 
     if (!json_object_is_type(root, json_type_object))
         return fail(ctx, _("the launch description must be a JSON object"));
@@ -457,6 +458,7 @@ parse_root(Ctx *ctx, json_object *root, LaunchDesc *d)
         !parse_control(ctx, root, d) ||
         !get_fd(ctx, root, "kvm-fd", &d->kvm_fd) ||
         !get_str(ctx, root, "on-reset", &on_reset) ||
+        !get_str(ctx, root, "on-panic", &on_panic) ||
         !get_bool(ctx, root, "start-paused", &d->start_paused))
         return false;
     if (!d->name || !*d->name)
@@ -469,6 +471,9 @@ parse_root(Ctx *ctx, json_object *root, LaunchDesc *d)
         d->on_reset = LAUNCH_ON_RESET_SHUTDOWN;
     else
         return fail(ctx, _("unknown on-reset action '%1$s'"), on_reset);
+    if (on_panic && strcmp(on_panic, "pause") != 0 && strcmp(on_panic, "shutdown") != 0)
+        return fail(ctx, _("unknown on-panic action '%1$s'"), on_panic);
+    d->panic_shutdown = on_panic && strcmp(on_panic, "shutdown") == 0;
     return true;
 }
 

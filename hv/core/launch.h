@@ -77,6 +77,7 @@ typedef struct {
     int control_fd;             /* -1 unless passed */
     int kvm_fd;                 /* -1: open /dev/kvm */
     LaunchOnReset on_reset;
+    bool panic_shutdown;        /* on-panic: "pause" (default) or "shutdown" */
     bool start_paused;
 } LaunchDesc;
 

@@ -27,8 +27,6 @@
 #include "hv/devices/rtc.h"
 #include "hv/devices/serial.h"
 #include "hv/pci/pci.h"
-#include "hv/virtio/virtio-pci.h"
-#include "hv/virtio/virtio-rng.h"
 #include "util/i18n.h"
 
 typedef struct {
@@ -59,6 +57,7 @@ machine_new(LaunchDesc *desc, char **err)
 
     m->desc = desc;
     m->devices = g_ptr_array_new();
+    m->fds = g_array_new(FALSE, FALSE, sizeof(int));
     m->vm.vm_fd = m->vm.kvm_fd = m->vm.ram_fd = -1;
     if (linux_boot_prepare(&m->boot, desc->kernel, desc->initrd, desc->cmdline, err) < 0) {
         machine_free(m);
@@ -103,9 +102,15 @@ machine_request_idle(gpointer data)
     case VM_REQUEST_PANIC: {
         json_object *d = json_object_new_object();
 
+        json_object_object_add(d, "action",
+                               json_object_new_string(m->desc->panic_shutdown ? "shutdown" : "pause"));
+        if (m->desc->panic_shutdown) {
+            machine_emit(m, "GUEST_PANIC", d);
+            machine_shutdown(m, "guest-panic", true);
+            break;
+        }
         vm_vcpus_pause(&m->vm);
         m->state = MACHINE_STATE_GUEST_PANICKED;
-        json_object_object_add(d, "action", json_object_new_string("pause"));
         machine_emit(m, "GUEST_PANIC", d);
         machine_emit(m, "STOP", NULL);
         break;
@@ -171,7 +176,7 @@ machine_add_device(Machine *m, Device *dev, char **err)
 static int
 machine_signal_msi(void *opaque, uint64_t addr, uint32_t data)
 {
-    Vm *vm = opaque;
+    Vm *vm = &((Machine *)opaque)->vm;
     struct kvm_msi msi = {
         .address_lo = (uint32_t)addr,
         .address_hi = (uint32_t)(addr >> 32),
@@ -186,27 +191,15 @@ machine_signal_msi(void *opaque, uint64_t addr, uint32_t data)
 static int
 machine_set_gsi(void *opaque, uint32_t gsi, int level)
 {
-    return vm_set_irq(opaque, gsi, level);
+    return vm_set_irq(&((Machine *)opaque)->vm, gsi, level);
 }
 
-static int
-machine_add_virtio(Machine *m, VirtioDevice *vdev, const char *what, char **err)
+static void
+machine_bar_changed(void *opaque, PciDevice *dev, int bar, bool mapped, uint64_t addr)
 {
-    PciDevice *pdev = virtio_pci_create(vdev, &m->vm.mem);
-    int r;
+    Machine *m = opaque;
 
-    if (!pdev) {
-        virtio_device_free(vdev);
-        *err = g_strdup_printf(_("cannot create %1$s"), what);
-        return -ENOMEM;
-    }
-    r = pci_bus_add_device(m->pci, pdev, -1);
-    if (r < 0) {
-        pdev->ops->destroy(pdev);
-        *err = g_strdup_printf(_("cannot plug %1$s: %2$s"), what, g_strerror(-r));
-        return r;
-    }
-    return 0;
+    ioeventfd_bar_changed(&m->ioeventfds, dev, bar, mapped);
 }
 
 static int
@@ -215,24 +208,18 @@ machine_build_pci(Machine *m, char **err)
     PciMsiSink sink = {
         .signal_msi = machine_signal_msi,
         .set_irq = machine_set_gsi,
-        .opaque = &m->vm,
+        .bar_changed = machine_bar_changed,
+        .opaque = m,
     };
+
+    ioeventfd_init(&m->ioeventfds, m->vm.vm_fd);
 
     m->pci = pci_bus_create(&m->vm.pio, &m->vm.mmio, &m->vm.mem, &sink);
     if (!m->pci) {
         *err = g_strdup(_("cannot create the PCI bus"));
         return -EEXIST;
     }
-    if (m->desc->rng) {
-        VirtioDevice *rng = virtio_rng_create();
-
-        if (!rng) {
-            *err = g_strdup(_("cannot create virtio-rng"));
-            return -ENOMEM;
-        }
-        return machine_add_virtio(m, rng, "virtio-rng", err);
-    }
-    return 0;
+    return machine_build_virtio(m, err);
 }
 
 static void
@@ -253,11 +240,6 @@ machine_build_devices(Machine *m, char **err)
     CharBackend *cb = NULL;
     int r = 0;
 
-    /* Refuse rather than boot without a device the description names. */
-    if (d->disks->len || d->nics->len || d->has_console) {
-        *err = g_strdup(_("virtio-blk, virtio-net and virtio-console are not available in this build yet"));
-        return -ENOTSUP;
-    }
     if (d->serial.type != LAUNCH_CHAR_NONE) {
         cb = char_backend_open(&d->serial, &r);
         if (!cb) {
@@ -380,6 +362,12 @@ machine_free(Machine *m)
     if (m->vm_created)
         vm_vcpus_stop(&m->vm);
     pci_bus_free(m->pci);
+    ioeventfd_cleanup(&m->ioeventfds);
+    machine_close_fds(m);
+    g_array_unref(m->fds);
+    g_free(m->console_pty);
+    for (int i = 0; i < 32; i++)
+        g_free(m->pci_names[i]);
     for (guint i = m->devices->len; i > 0; i--)
         device_free(g_ptr_array_index(m->devices, i - 1));
     g_ptr_array_unref(m->devices);
@@ -529,11 +517,14 @@ machine_query_pci(Machine *m, json_object *a)
         addr = g_strdup_printf("0000:00:%02x.0", slot);
         ids = g_strdup_printf("%04x:%04x", pci_get_word(dev->config + PCI_VENDOR_ID),
                               pci_get_word(dev->config + PCI_DEVICE_ID));
-        json_object_object_add(o, "id", json_object_new_string(dev->name ? dev->name : ""));
+        json_object_object_add(o, "id", json_object_new_string(
+            m->pci_names[slot] ? m->pci_names[slot] : slot == 0 ? "pci0" : ""));
         json_object_object_add(o, "type", json_object_new_string(dev->name ? dev->name : "pci"));
         json_object_object_add(o, "bus", json_object_new_string("pci"));
         json_object_object_add(o, "pci-address", json_object_new_string(addr));
         json_object_object_add(o, "pci-id", json_object_new_string(ids));
+        if (m->console_pty && !g_strcmp0(ids, "1af4:1043"))
+            json_object_object_add(o, "pty", json_object_new_string(m->console_pty));
         json_object_array_add(a, o);
     }
 }

@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 
 #include "hv/boot/linux-boot.h"
+#include "hv/core/ioeventfd.h"
 #include "hv/core/launch.h"
 #include "hv/core/vm.h"
 #include "hv/devices/device.h"
@@ -34,6 +35,10 @@ typedef struct Machine {
     DeviceEnv env;
     GPtrArray *devices;         /* Device*, legacy devices in creation order */
     struct PciBus *pci;         /* bus 0 with the host bridge and virtio functions */
+    IoEventFds ioeventfds;      /* virtio queue kicks handled in the kernel */
+    char *pci_names[32];        /* launch ids of the functions, by slot */
+    GArray *fds;                /* int: backend fds the devices borrow */
+    char *console_pty;          /* virtio-console pty path, if any */
     Device *serial;
     Device *pm;
     uint32_t *apic_ids;
@@ -66,6 +71,10 @@ int machine_powerdown(Machine *m);
 int machine_reset(Machine *m, bool by_guest, const char *reason);
 /* Ends the guest: SHUTDOWN event with @reason, then the main loop quits. */
 void machine_shutdown(Machine *m, const char *reason, bool by_guest);
+
+/* hv/core/machine-virtio.c: the description's virtio devices on m->pci. */
+int machine_build_virtio(Machine *m, char **err);
+void machine_close_fds(Machine *m);
 
 json_object *machine_query_status(Machine *m);
 json_object *machine_query_vcpus(Machine *m);

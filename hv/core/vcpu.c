@@ -243,6 +243,15 @@ vcpu_handle_exit(Vcpu *v)
         detail = g_strdup_printf("unhandled KVM exit reason %u", run->exit_reason);
         break;
     }
+    {
+        struct kvm_regs regs;
+
+        if (ioctl(v->fd, KVM_GET_REGS, &regs) == 0) {
+            char *d = g_strdup_printf("%s at rip 0x%llx", detail, (unsigned long long)regs.rip);
+            g_free(detail);
+            detail = d;
+        }
+    }
     vcpu_request(v, VM_REQUEST_ERROR, detail, true);
 }
 
@@ -434,23 +443,26 @@ vcpu_reset_msrs(Vcpu *v)
         0xc0000084, 0xc0000102,                 /* SFMASK, KERNEL_GS_BASE */
         0x10,                                   /* TSC */
     };
-    struct {
-        struct kvm_msrs hdr;
-        struct kvm_msr_entry e[16];
-    } m;
+    g_autofree struct kvm_msrs *m = g_malloc0(sizeof(*m) + 16 * sizeof(struct kvm_msr_entry));
     unsigned int n = 0;
+    int r;
 
-    memset(&m, 0, sizeof(m));
     for (unsigned int i = 0; i < G_N_ELEMENTS(zero_msrs); i++)
-        m.e[n++].index = zero_msrs[i];
-    m.e[n].index = 0x1a0;           /* MISC_ENABLE: fast strings */
-    m.e[n++].data = 1;
-    m.e[n].index = 0x2ff;           /* MTRRdefType: enabled, write-back */
-    m.e[n++].data = (1 << 11) | 6;
-    m.hdr.nmsrs = n;
-    /* Some MSRs may be refused by this KVM kind; the rest still apply. */
-    if (ioctl(v->fd, KVM_SET_MSRS, &m) < 0)
+        m->entries[n++].index = zero_msrs[i];
+    m->entries[n].index = 0x1a0;        /* MISC_ENABLE: fast strings */
+    m->entries[n++].data = 1;
+    m->entries[n].index = 0x2ff;        /* MTRRdefType: enabled, write-back */
+    m->entries[n++].data = (1 << 11) | 6;
+    m->nmsrs = n;
+    /* KVM stops at the first MSR it refuses; then set the rest one by one. */
+    r = ioctl(v->fd, KVM_SET_MSRS, m);
+    if (r < 0)
         return -errno;
+    for (unsigned int i = (unsigned int)r + 1; i < n; i++) {
+        m->entries[0] = m->entries[i];
+        m->nmsrs = 1;
+        (void)ioctl(v->fd, KVM_SET_MSRS, m);
+    }
     return 0;
 }
 

@@ -88,12 +88,13 @@ acpi_pm_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t len, bool is_w
     Device *dev = opaque;
     AcpiPm *p = dev->priv;
     unsigned int reg = offset >= 8 ? 8 : offset >= 4 ? 4 : 0;
-    unsigned int shift = (unsigned int)(offset - reg) * 8;
-    uint32_t mask = (len >= 4 ? 0xffffffffU : ((1U << (len * 8)) - 1)) << shift;
-    uint32_t v = 0;
+    unsigned int shift;
+    uint32_t mask, v = 0;
 
-    if (offset >= 12 || offset - reg + len > 4 || (reg == 4 && offset >= 6))
+    if (offset >= 12 || len == 0 || offset - reg + len > 4 || (reg == 4 && offset >= 6))
         return;
+    shift = (unsigned int)(offset - reg) * 8;
+    mask = (len >= 4 ? 0xffffffffU : ((1U << (len * 8)) - 1)) << shift;
     g_mutex_lock(&p->lock);
     if (is_write) {
         for (uint32_t i = 0; i < len; i++)

@@ -172,6 +172,16 @@ pci_bar_placeable(const PciBar *bar, uint64_t addr)
 }
 
 static void
+pci_bar_notify(PciBar *bar, bool mapped)
+{
+    const PciMsiSink *sink = pci_bus_sink(bar->dev->bus);
+
+    if (sink->bar_changed)
+        sink->bar_changed(sink->opaque, bar->dev, (int) (bar - bar->dev->bars), mapped,
+                          bar->mapped_addr);
+}
+
+static void
 pci_bar_unmap(PciBar *bar)
 {
     IoBus *io;
@@ -181,6 +191,7 @@ pci_bar_unmap(PciBar *bar)
     io = bar->type == PCI_BAR_IO ? pci_bus_pio(bar->dev->bus) : pci_bus_mmio(bar->dev->bus);
     io_bus_unregister(io, bar->mapped_addr, bar);
     bar->mapped = false;
+    pci_bar_notify(bar, false);
 }
 
 static void
@@ -215,6 +226,7 @@ pci_device_update_bars(PciDevice *dev)
         }
         bar->mapped = true;
         bar->mapped_addr = addr;
+        pci_bar_notify(bar, true);
     }
 }
 
@@ -321,4 +333,91 @@ pci_device_unmap_all(PciDevice *dev)
         if (dev->bars[i].type != PCI_BAR_NONE)
             pci_bar_unmap(&dev->bars[i]);
     g_rec_mutex_unlock(dev->lock);
+}
+
+#define PCI_STATE_MAGIC     'P'
+#define PCI_STATE_VERSION   1
+
+int
+pci_device_save(PciDevice *dev, GByteArray *out)
+{
+    PciMsix *m = &dev->msix;
+    int ret = 0;
+
+    g_rec_mutex_lock(dev->lock);
+    state_put(out, PCI_STATE_MAGIC, 1);
+    state_put(out, PCI_STATE_VERSION, 1);
+    state_put_bytes(out, dev->config, sizeof(dev->config));
+    state_put(out, dev->intx_level, 1);
+    state_put(out, m->nvectors, 2);
+    if (m->cap) {
+        state_put_bytes(out, m->table, (size_t) m->nvectors * PCI_MSIX_ENTRY_SIZE);
+        for (unsigned int i = 0; i < (m->nvectors + 63u) / 64; i++)
+            state_put(out, m->pba[i], 8);
+    }
+    if (dev->ops && dev->ops->save)
+        ret = dev->ops->save(dev, out);
+    g_rec_mutex_unlock(dev->lock);
+    return ret;
+}
+
+/* Registers that identify the function and the BARs' type bits must match. */
+static bool
+pci_state_compatible(PciDevice *dev, const uint8_t *cfg)
+{
+    if (memcmp(cfg, dev->config, PCI_COMMAND) != 0 ||
+        memcmp(cfg + PCI_REVISION_ID, dev->config + PCI_REVISION_ID, 4) != 0 ||
+        cfg[PCI_HEADER_TYPE] != dev->config[PCI_HEADER_TYPE])
+        return false;
+    for (int i = 0; i < PCI_NUM_BARS; i++) {
+        uint32_t ro = ~pci_get_long(dev->wmask + PCI_BAR0 + 4 * i);
+
+        if ((pci_get_long(cfg + PCI_BAR0 + 4 * i) & ro) !=
+            (pci_get_long(dev->config + PCI_BAR0 + 4 * i) & ro))
+            return false;
+    }
+    return true;
+}
+
+static int
+pci_device_load_locked(PciDevice *dev, StateReader *r)
+{
+    g_autofree uint8_t *cfg = g_malloc(PCI_CONFIG_SPACE_EXP_SIZE);
+    PciMsix *m = &dev->msix;
+    bool intx;
+
+    if (state_get(r, 1) != PCI_STATE_MAGIC || state_get(r, 1) != PCI_STATE_VERSION)
+        return -EINVAL;
+    state_get_bytes(r, cfg, PCI_CONFIG_SPACE_EXP_SIZE);
+    intx = state_get(r, 1) != 0;
+    if (r->bad || state_get(r, 2) != m->nvectors || !pci_state_compatible(dev, cfg))
+        return -EINVAL;
+    if (m->cap) {
+        state_get_bytes(r, m->table, (size_t) m->nvectors * PCI_MSIX_ENTRY_SIZE);
+        for (unsigned int i = 0; i < (m->nvectors + 63u) / 64; i++)
+            m->pba[i] = state_get(r, 8);
+    }
+    if (r->bad)
+        return -EINVAL;
+    for (int i = 0; i < PCI_NUM_BARS; i++)
+        pci_bar_unmap(&dev->bars[i]);
+    memcpy(dev->config, cfg, PCI_CONFIG_SPACE_EXP_SIZE);
+    pci_device_update_bars(dev);
+    dev->intx_level = intx;
+    pci_device_update_intx(dev);
+    if (dev->ops && dev->ops->load && dev->ops->load(dev, r) < 0)
+        return -EINVAL;
+    return r->bad || r->left ? -EINVAL : 0;
+}
+
+int
+pci_device_load(PciDevice *dev, const uint8_t *data, size_t len)
+{
+    StateReader r = { .p = data, .left = len };
+    int ret;
+
+    g_rec_mutex_lock(dev->lock);
+    ret = pci_device_load_locked(dev, &r);
+    g_rec_mutex_unlock(dev->lock);
+    return ret;
 }

@@ -28,6 +28,8 @@
 
 #include "hv/core/guest-memory.h"
 #include "hv/core/io-bus.h"
+#include "hv/core/layout.h"
+#include "hv/pci/state.h"
 
 #define PCI_CONFIG_SPACE_SIZE       256
 #define PCI_CONFIG_SPACE_EXP_SIZE   4096
@@ -74,9 +76,9 @@
 #define PCI_MSIX_MAX_VECTORS    2048
 #define PCI_MSIX_VECTOR_MASKED  0x1
 
-/* GSIs of INTA..INTD at slot 0 (swizzled by slot); the machine's _PRT must
- * match, see pci_bus_intx_gsi(). */
-#define PCI_INTX_GSI_BASE       16
+/* GSIs of INTA..INTD at slot 0 (swizzled by slot); the DSDT's _PRT uses the
+ * same rule, see pci_bus_intx_gsi(). */
+#define PCI_INTX_GSI_BASE       LAYOUT_IRQ_PCI_BASE
 
 /*
  * Interrupt delivery, provided by the machine.  signal_msi injects one MSI
@@ -84,14 +86,20 @@
  * interrupt line (KVM_IRQ_LINE) and may be NULL when INTx is not wired.
  * Both return 0 or -errno and may be called from any thread.
  */
+typedef struct PciBus PciBus;
+typedef struct PciDevice PciDevice;
+
+/*
+ * bar_changed (optional) is told after BAR @bar of @dev started (mapped) or
+ * stopped decoding at @addr, with the device lock held; the machine uses it
+ * to move ioeventfds (see virtio_pci_notify_address()).
+ */
 typedef struct {
     int (*signal_msi)(void *opaque, uint64_t addr, uint32_t data);
     int (*set_irq)(void *opaque, uint32_t gsi, int level);
+    void (*bar_changed)(void *opaque, PciDevice *dev, int bar, bool mapped, uint64_t addr);
     void *opaque;
 } PciMsiSink;
-
-typedef struct PciBus PciBus;
-typedef struct PciDevice PciDevice;
 
 typedef enum {
     PCI_BAR_NONE = 0,
@@ -131,6 +139,9 @@ typedef struct {
     void (*config_read)(PciDevice *dev, uint32_t offset, uint8_t *data, uint32_t len);
     void (*config_write)(PciDevice *dev, uint32_t offset, const uint8_t *data, uint32_t len);
     void (*reset)(PciDevice *dev);
+    /* device-specific state after the generic PCI state (see pci_device_save) */
+    int (*save)(PciDevice *dev, GByteArray *out);
+    int (*load)(PciDevice *dev, StateReader *in);
     void (*destroy)(PciDevice *dev);    /* frees the containing object */
 } PciDeviceOps;
 
@@ -180,6 +191,16 @@ uint64_t pci_device_bar_address(PciDevice *dev, int index);
 
 /* Resets the generic state (command, BARs unmapped, MSI-X) and calls ops->reset. */
 void pci_device_reset(PciDevice *dev);
+
+/*
+ * Device state for migration / snapshots: configuration space, MSI-X table
+ * and PBA, INTx level, then ops->save.  Load checks that the blob belongs to
+ * the same kind of device, re-places the BARs and returns 0 or -EINVAL (the
+ * device is then in an unspecified but safe state and should be reset).
+ * Call both while the vCPUs are stopped.
+ */
+int pci_device_save(PciDevice *dev, GByteArray *out);
+int pci_device_load(PciDevice *dev, const uint8_t *data, size_t len);
 
 /* INTx level of the device's pin (no-op without a set_irq hook). */
 void pci_device_set_intx(PciDevice *dev, bool level);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include <glib.h>
 
@@ -17,7 +18,7 @@
 typedef enum {
     RX_PUMP_WAIT_INPUT,     /* buffers left, input drained: wait for the fd */
     RX_PUMP_WAIT_KICK,      /* no buffers (or device stopped): wait for a kick */
-    RX_PUMP_EOF,            /* the backend reached end of file: stop reading */
+    RX_PUMP_EOF,            /* end of file or a hard error: stop reading */
 } RxPumpWait;
 
 typedef RxPumpWait (*RxPumpDrain)(VirtioDevice *vdev);
@@ -26,13 +27,20 @@ typedef struct {
     GThread *thread;
     VirtioDevice *vdev;
     RxPumpDrain drain;
-    int in_fd;
+    int in_fd;              /* may be -1: kicks only */
     int kick_fd;            /* eventfd */
     int stop;
+    /*
+     * Optional output side: while the device sets out_blocked (with its lock
+     * held) the thread also waits for @out_fd to become writable and then
+     * calls drain, which resumes the output.
+     */
+    int out_fd;
+    bool out_blocked;
 } RxPump;
 
-/* Starts the thread; 0 or -errno. */
-int rx_pump_start(RxPump *pump, VirtioDevice *vdev, int in_fd, RxPumpDrain drain,
+/* Starts the thread (@out_fd: -1 when there is no output side); 0 or -errno. */
+int rx_pump_start(RxPump *pump, VirtioDevice *vdev, int in_fd, int out_fd, RxPumpDrain drain,
                   const char *name);
 /* Makes the thread call drain soon (new buffers, activation). */
 void rx_pump_kick(RxPump *pump);
@@ -41,3 +49,8 @@ void rx_pump_stop(RxPump *pump);
 
 /* Whether @fd has data (or EOF / error) to read now. */
 bool rx_pump_fd_readable(int fd);
+/* Whether a write to @fd would make progress (or fail) now. */
+bool rx_pump_fd_writable(int fd);
+
+/* What a drain function returns after read() gave @n (errno set when < 0). */
+RxPumpWait rx_pump_read_result(ssize_t n);

@@ -4,6 +4,7 @@
  * directions.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -23,6 +24,8 @@ typedef struct {
     RxPump rx;
     VirtqElement rx_elem;
     VirtqElement tx_elem;
+    bool tx_pending;        /* tx_elem popped, not yet fully written */
+    size_t tx_done;         /* bytes of tx_elem already written */
 } VirtioConsole;
 
 static void
@@ -35,24 +38,31 @@ console_config_read(VirtioDevice *vdev, uint32_t offset, uint8_t *data, uint32_t
     memcpy(data, cfg + offset, len);
 }
 
-static void
-console_write_all(int fd, const struct iovec *iov, unsigned int n)
+/*
+ * Writes what is left of the current output chain without blocking.  Returns
+ * false when the backend is full (the chain stays pending and the pump
+ * thread resumes us once @out_fd is writable).
+ */
+static bool
+console_tx_flush(VirtioConsole *con)
 {
-    for (unsigned int i = 0; i < n; i++) {
-        const uint8_t *p = iov[i].iov_base;
-        size_t left = iov[i].iov_len;
+    const VirtqElement *e = &con->tx_elem;
 
-        while (left > 0) {
-            ssize_t w = write(fd, p, left);
+    while (con->out_fd >= 0 && con->tx_done < e->out_len) {
+        struct iovec iov[64];
+        unsigned int n = iov_slice(e->iov, e->out_num, con->tx_done, e->out_len - con->tx_done,
+                                   iov, G_N_ELEMENTS(iov));
+        ssize_t w = writev(con->out_fd, iov, (int) n);
 
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0)
-                return;     /* backend gone: output is dropped */
-            p += w;
-            left -= (size_t) w;
-        }
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0 && errno == EAGAIN)
+            return false;
+        if (w <= 0)
+            break;      /* backend gone: the rest is dropped */
+        con->tx_done += (size_t) w;
     }
+    return true;
 }
 
 static void
@@ -61,9 +71,19 @@ console_tx(VirtioConsole *con, VirtQueue *vq)
     VirtioDevice *vdev = &con->vdev;
     bool pushed = false;
 
-    while (virtio_device_pop(vdev, vq, &con->tx_elem) > 0) {
-        if (con->out_fd >= 0)
-            console_write_all(con->out_fd, con->tx_elem.iov, con->tx_elem.out_num);
+    for (;;) {
+        if (!con->tx_pending) {
+            if (virtio_device_pop(vdev, vq, &con->tx_elem) <= 0)
+                break;
+            con->tx_pending = true;
+            con->tx_done = 0;
+        }
+        if (!console_tx_flush(con)) {
+            __atomic_store_n(&con->rx.out_blocked, true, __ATOMIC_RELEASE);
+            rx_pump_kick(&con->rx);
+            break;
+        }
+        con->tx_pending = false;
         virtqueue_push(vq, &con->tx_elem, 0);
         pushed = true;
     }
@@ -79,7 +99,13 @@ console_rx_drain(VirtioDevice *vdev)
     RxPumpWait ret = RX_PUMP_WAIT_KICK;
     bool pushed = false;
 
-    while (virtio_device_running(vdev) && vq->enabled) {
+    if (__atomic_load_n(&con->rx.out_blocked, __ATOMIC_ACQUIRE) &&
+        rx_pump_fd_writable(con->out_fd)) {
+        __atomic_store_n(&con->rx.out_blocked, false, __ATOMIC_RELEASE);
+        if (virtio_device_running(vdev))
+            console_tx(con, &vdev->queues[CONSOLE_TX]);
+    }
+    while (con->in_fd >= 0 && virtio_device_running(vdev) && vq->enabled) {
         VirtqElement *e = &con->rx_elem;
         ssize_t n;
 
@@ -98,7 +124,7 @@ console_rx_drain(VirtioDevice *vdev)
         n = readv(con->in_fd, e->iov + e->out_num, (int) MIN(e->in_num, 1024u));
         if (n <= 0) {
             virtqueue_unpop(vq);
-            ret = n == 0 ? RX_PUMP_EOF : RX_PUMP_WAIT_INPUT;
+            ret = rx_pump_read_result(n);
             break;
         }
         virtqueue_push(vq, e, (uint32_t) n);
@@ -118,6 +144,16 @@ console_queue_notify(VirtioDevice *vdev, unsigned int q)
         console_tx(con, &vdev->queues[q]);
     else
         rx_pump_kick(&con->rx);
+}
+
+static void
+console_reset(VirtioDevice *vdev)
+{
+    VirtioConsole *con = (VirtioConsole *) vdev;
+
+    /* the pending chain belonged to the old rings */
+    con->tx_pending = false;
+    __atomic_store_n(&con->rx.out_blocked, false, __ATOMIC_RELEASE);
 }
 
 static int
@@ -144,6 +180,7 @@ static const VirtioDeviceOps virtio_console_ops = {
     .device_id = VIRTIO_ID_CONSOLE,
     .config_read = console_config_read,
     .activate = console_activate,
+    .reset = console_reset,
     .queue_notify = console_queue_notify,
     .destroy = console_destroy,
 };
@@ -157,8 +194,12 @@ virtio_console_create(int in_fd, int out_fd)
     con->out_fd = out_fd;
     virtio_device_init(&con->vdev, &virtio_console_ops, 0, 2, CONSOLE_QUEUE_SIZE,
                        VIRTIO_CONSOLE_CONFIG_SIZE);
-    if (in_fd >= 0 &&
-        rx_pump_start(&con->rx, &con->vdev, in_fd, console_rx_drain, "virtio-console-rx") < 0) {
+    /* output never blocks a vCPU: a full backend parks the chain instead */
+    if (out_fd >= 0 && fcntl(out_fd, F_SETFL, fcntl(out_fd, F_GETFL) | O_NONBLOCK) < 0)
+        con->out_fd = -1;
+    if ((in_fd >= 0 || con->out_fd >= 0) &&
+        rx_pump_start(&con->rx, &con->vdev, in_fd, con->out_fd, console_rx_drain,
+                      "virtio-console") < 0) {
         console_destroy(&con->vdev);
         return NULL;
     }

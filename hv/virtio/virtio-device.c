@@ -185,3 +185,91 @@ virtio_device_pop(VirtioDevice *vdev, VirtQueue *vq, VirtqElement *elem)
                                                    : "malformed descriptor chain");
     return r;
 }
+
+#define VIRTIO_STATE_VERSION 1
+
+int
+virtio_device_save(VirtioDevice *vdev, GByteArray *out)
+{
+    state_put(out, VIRTIO_STATE_VERSION, 1);
+    state_put(out, vdev->ops->device_id, 2);
+    state_put(out, vdev->host_features, 8);
+    state_put(out, vdev->driver_features, 8);
+    state_put(out, vdev->status, 1);
+    state_put(out, vdev->config_generation, 1);
+    state_put(out, vdev->activated, 1);
+    state_put(out, vdev->broken, 1);
+    state_put(out, vdev->num_queues, 2);
+    for (unsigned int i = 0; i < vdev->num_queues; i++) {
+        const VirtQueue *vq = &vdev->queues[i];
+
+        state_put(out, vq->max_size, 2);
+        state_put(out, vq->size, 2);
+        state_put(out, vq->enabled, 1);
+        state_put(out, vq->msix_vector, 2);
+        state_put(out, vq->desc_addr, 8);
+        state_put(out, vq->avail_addr, 8);
+        state_put(out, vq->used_addr, 8);
+        state_put(out, vq->last_avail_idx, 2);
+        state_put(out, vq->used_idx, 2);
+        state_put(out, vq->signalled_used, 2);
+        state_put(out, vq->signalled_used_valid, 1);
+    }
+    return vdev->ops->save ? vdev->ops->save(vdev, out) : 0;
+}
+
+static int
+virtio_queue_load(VirtioDevice *vdev, VirtQueue *vq, StateReader *in)
+{
+    uint16_t last_avail, used, signalled;
+    bool valid;
+
+    if (state_get(in, 2) != vq->max_size)
+        return -EINVAL;
+    vq->size = (uint16_t) state_get(in, 2);
+    vq->enabled = state_get(in, 1) != 0;
+    vq->msix_vector = (uint16_t) state_get(in, 2);
+    vq->desc_addr = state_get(in, 8);
+    vq->avail_addr = state_get(in, 8);
+    vq->used_addr = state_get(in, 8);
+    last_avail = (uint16_t) state_get(in, 2);
+    used = (uint16_t) state_get(in, 2);
+    signalled = (uint16_t) state_get(in, 2);
+    valid = state_get(in, 1) != 0;
+    if (in->bad)
+        return -EINVAL;
+    if (vdev->activated && !vdev->broken && vq->enabled &&
+        virtqueue_start(vq, vdev->mem, virtio_has_feature(vdev, VIRTIO_RING_F_EVENT_IDX),
+                        virtio_has_feature(vdev, VIRTIO_RING_F_INDIRECT_DESC)) < 0)
+        return -EINVAL;
+    vq->last_avail_idx = last_avail;
+    vq->used_idx = used;
+    vq->signalled_used = signalled;
+    vq->signalled_used_valid = valid;
+    return 0;
+}
+
+int
+virtio_device_load(VirtioDevice *vdev, StateReader *in)
+{
+    if (state_get(in, 1) != VIRTIO_STATE_VERSION || state_get(in, 2) != vdev->ops->device_id ||
+        state_get(in, 8) != vdev->host_features)
+        return -EINVAL;
+    virtio_device_reset(vdev);
+    vdev->driver_features = state_get(in, 8);
+    vdev->status = (uint8_t) state_get(in, 1);
+    vdev->config_generation = (uint8_t) state_get(in, 1);
+    vdev->activated = state_get(in, 1) != 0;
+    vdev->broken = state_get(in, 1) != 0;
+    if (in->bad || state_get(in, 2) != vdev->num_queues ||
+        (vdev->driver_features & ~vdev->host_features))
+        return -EINVAL;
+    for (unsigned int i = 0; i < vdev->num_queues; i++)
+        if (virtio_queue_load(vdev, &vdev->queues[i], in) < 0)
+            return -EINVAL;
+    if (vdev->ops->load && vdev->ops->load(vdev, in) < 0)
+        return -EINVAL;
+    if (vdev->activated && !vdev->broken && vdev->ops->activate)
+        vdev->ops->activate(vdev);
+    return in->bad ? -EINVAL : 0;
+}

@@ -89,7 +89,7 @@ net_rx_one(VirtioNet *net, VirtQueue *vq, RxPumpWait *wait)
     r = readv(net->tap_fd, net->iov, (int) n);
     if (r <= 0) {
         virtqueue_unpop(vq);
-        *wait = r == 0 ? RX_PUMP_EOF : RX_PUMP_WAIT_INPUT;
+        *wait = rx_pump_read_result(r);
         return false;
     }
     if (!net->vnet_hdr)
@@ -146,6 +146,20 @@ net_activate(VirtioDevice *vdev)
     return 0;
 }
 
+static int
+net_save(VirtioDevice *vdev, GByteArray *out)
+{
+    state_put(out, pci_get_word(((VirtioNet *) vdev)->config + 6), 2);
+    return 0;
+}
+
+static int
+net_load(VirtioDevice *vdev, StateReader *in)
+{
+    pci_set_word(((VirtioNet *) vdev)->config + 6, (uint16_t) state_get(in, 2) & VIRTIO_NET_S_LINK_UP);
+    return in->bad ? -EINVAL : 0;
+}
+
 static void
 net_destroy(VirtioDevice *vdev)
 {
@@ -164,6 +178,8 @@ static const VirtioDeviceOps virtio_net_ops = {
     .config_read = net_config_read,
     .activate = net_activate,
     .queue_notify = net_queue_notify,
+    .save = net_save,
+    .load = net_load,
     .destroy = net_destroy,
 };
 
@@ -199,9 +215,23 @@ virtio_net_create(int tap_fd, const uint8_t mac[6])
                        VIRTIO_BIT(VIRTIO_NET_F_MAC) | VIRTIO_BIT(VIRTIO_NET_F_STATUS),
                        2, NET_QUEUE_SIZE, VIRTIO_NET_CONFIG_SIZE);
     if (net_probe_tap(net) < 0 ||
-        rx_pump_start(&net->rx, &net->vdev, tap_fd, net_rx_drain, "virtio-net-rx") < 0) {
+        rx_pump_start(&net->rx, &net->vdev, tap_fd, -1, net_rx_drain, "virtio-net-rx") < 0) {
         net_destroy(&net->vdev);
         return NULL;
     }
     return &net->vdev;
+}
+
+void
+virtio_net_set_link(VirtioDevice *vdev, bool up)
+{
+    VirtioNet *net = (VirtioNet *) vdev;
+
+    virtio_device_lock(vdev);
+    pci_set_word(net->config + 6, up ? VIRTIO_NET_S_LINK_UP : 0);
+    if (vdev->status & VIRTIO_STATUS_DRIVER_OK)
+        virtio_device_notify_config(vdev);
+    else
+        vdev->config_generation++;
+    virtio_device_unlock(vdev);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "hv/virtio/virtio.h"
@@ -25,3 +26,6 @@
  * thread cannot be started.
  */
 VirtioDevice *virtio_net_create(int tap_fd, const uint8_t mac[6]);
+
+/* Sets the link state the driver sees (STATUS) and signals the change. */
+void virtio_net_set_link(VirtioDevice *vdev, bool up);

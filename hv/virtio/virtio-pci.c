@@ -336,6 +336,34 @@ vpci_reset(PciDevice *dev)
     vpci_set_status(to_vpci(dev), 0);
 }
 
+static int
+vpci_save(PciDevice *dev, GByteArray *out)
+{
+    VirtioPci *vp = to_vpci(dev);
+
+    state_put(out, vp->device_feature_select, 4);
+    state_put(out, vp->driver_feature_select, 4);
+    state_put(out, vp->queue_select, 2);
+    state_put(out, vp->config_msix_vector, 2);
+    state_put(out, vp->isr, 1);
+    return virtio_device_save(vp->vdev, out);
+}
+
+static int
+vpci_load(PciDevice *dev, StateReader *in)
+{
+    VirtioPci *vp = to_vpci(dev);
+
+    vp->device_feature_select = (uint32_t) state_get(in, 4);
+    vp->driver_feature_select = (uint32_t) state_get(in, 4);
+    vp->queue_select = (uint16_t) state_get(in, 2);
+    vp->config_msix_vector = vpci_valid_vector(vp, (uint16_t) state_get(in, 2));
+    vp->isr = (uint8_t) state_get(in, 1);
+    if (in->bad)
+        return -EINVAL;
+    return virtio_device_load(vp->vdev, in);
+}
+
 static void
 vpci_destroy(PciDevice *dev)
 {
@@ -350,6 +378,8 @@ static const PciDeviceOps virtio_pci_ops = {
     .config_read = vpci_config_read,
     .config_write = vpci_config_write,
     .reset = vpci_reset,
+    .save = vpci_save,
+    .load = vpci_load,
     .destroy = vpci_destroy,
 };
 

@@ -17,6 +17,7 @@
 #include <glib.h>
 
 #include "hv/core/guest-memory.h"
+#include "hv/pci/state.h"
 #include "hv/virtio/virtqueue.h"
 
 /* Device status bits (2.1). */
@@ -58,6 +59,9 @@ typedef struct {
     void (*reset)(VirtioDevice *vdev);
     /* The driver notified queue @q (only after activation). */
     void (*queue_notify)(VirtioDevice *vdev, unsigned int q);
+    /* Optional device-specific state after the common state (migration). */
+    int (*save)(VirtioDevice *vdev, GByteArray *out);
+    int (*load)(VirtioDevice *vdev, StateReader *in);
     /* Stops threads and frees the device (the containing object). */
     void (*destroy)(VirtioDevice *vdev);
 } VirtioDeviceOps;
@@ -144,6 +148,15 @@ void virtio_device_reset(VirtioDevice *vdev);
 bool virtio_device_features_ok(const VirtioDevice *vdev);
 /* Handles a driver notification of queue @q. */
 void virtio_device_queue_notify(VirtioDevice *vdev, unsigned int q);
+
+/*
+ * Common state (features, status, queues with their ring positions), then
+ * ops->save.  Load re-maps the rings of an active device and calls
+ * ops->activate again (which must tolerate that) so device threads resume.
+ * 0 or -EINVAL (different device or features, truncated blob).
+ */
+int virtio_device_save(VirtioDevice *vdev, GByteArray *out);
+int virtio_device_load(VirtioDevice *vdev, StateReader *in);
 
 /* Common buffer-processing helper: pops, and sets NEEDS_RESET on a fault. */
 int virtio_device_pop(VirtioDevice *vdev, VirtQueue *vq, VirtqElement *elem);

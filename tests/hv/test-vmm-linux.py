@@ -10,6 +10,7 @@ in KVM's instruction emulator and does not boot in useful time."""
 import glob
 import gzip
 import io
+import lzma
 import os
 import socket
 import stat
@@ -40,8 +41,14 @@ def skip_reason():
     return None
 
 
+# Debian builds virtio as modules; loaded in this order by /init.
+MODULES = ["virtio_ring", "virtio", "virtio_pci_modern_dev", "virtio_pci_legacy_dev",
+           "virtio_pci", "virtio_blk", "failover", "net_failover", "virtio_net"]
+
+
 def fetch_kernel(tmp):
-    """apt-get download the kernel image package and extract its vmlinuz."""
+    """apt-get download the kernel image package; extract vmlinuz and the
+    virtio modules.  Returns (vmlinuz, {module: path})."""
     deps = subprocess.run(["apt-cache", "depends", "linux-image-amd64"], capture_output=True,
                           text=True, check=True).stdout
     pkg = [l.split(":", 1)[1].strip() for l in deps.splitlines()
@@ -49,8 +56,18 @@ def fetch_kernel(tmp):
     subprocess.run(["apt-get", "download", pkg], cwd=tmp, check=True, capture_output=True)
     deb = glob.glob(os.path.join(tmp, pkg + "_*.deb"))[0]
     root = os.path.join(tmp, "kpkg")
-    subprocess.run(["dpkg-deb", "-x", deb, root], check=True)
-    return glob.glob(os.path.join(root, "boot", "vmlinuz-*"))[0]
+    os.makedirs(root)
+    tar = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", deb], stdout=subprocess.PIPE)
+    subprocess.run(["tar", "-x", "-C", root, "--wildcards", "./boot/vmlinuz-*"] +
+                   ["*/%s.ko*" % m for m in MODULES], stdin=tar.stdout, check=True)
+    tar.wait()
+    mods = {}
+    for m in MODULES:
+        found = glob.glob(os.path.join(root, "lib", "modules", "*", "kernel", "**", m + ".ko*"),
+                          recursive=True)
+        if found:
+            mods[m] = found[0]
+    return glob.glob(os.path.join(root, "boot", "vmlinuz-*"))[0], mods
 
 
 def cpio_newc(entries):
@@ -75,17 +92,30 @@ mkdir -p /proc /sys /dev
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
+for m in /modules/*.ko; do insmod $m; done
+mdev -s
 export PS1='virtkvm-linux# '
 echo virtkvm-linux-booted
 exec setsid cttyhack sh
 """
 
 
-def make_initramfs(path):
+def make_initramfs(path, mods):
     with open("/bin/busybox", "rb") as f:
         bb = f.read()
     entries = [("bin", stat.S_IFDIR | 0o755, b""), ("bin/busybox", stat.S_IFREG | 0o755, bb),
-               ("init", stat.S_IFREG | 0o755, INIT)]
+               ("init", stat.S_IFREG | 0o755, INIT), ("modules", stat.S_IFDIR | 0o755, b"")]
+    for i, m in enumerate(MODULES):
+        if m not in mods:
+            continue
+        data = open(mods[m], "rb").read()
+        if mods[m].endswith(".xz"):
+            data = lzma.decompress(data)
+        elif mods[m].endswith(".zst"):
+            data = subprocess.run(["zstd", "-dc", mods[m]], capture_output=True,
+                                  check=True).stdout
+        # The glob in /init loads them in name order: prefix the load order.
+        entries.append(("modules/%02d-%s.ko" % (i, m), stat.S_IFREG | 0o644, data))
     with open(path, "wb") as f:
         f.write(gzip.compress(cpio_newc(entries)))
 
@@ -126,9 +156,9 @@ def main():
         subprocess.run(["ip", "netns", "add", ns], check=True)
         v = None
         try:
-            kernel = fetch_kernel(tmp)
+            kernel, mods = fetch_kernel(tmp)
             initrd = os.path.join(tmp, "initrd.gz")
-            make_initramfs(initrd)
+            make_initramfs(initrd, mods)
             disk = os.path.join(tmp, "disk.img")
             with open(disk, "wb") as f:
                 f.write(b"virtkvm-disk-signature" + b"\0" * (8 << 20))

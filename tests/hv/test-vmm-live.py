@@ -114,7 +114,7 @@ def test_pvpanic(tmp, kernel):
         assert ev["data"]["action"] == "pause"
         ctl.wait_event("STOP")
         assert ctl.cmd("query-status")["return"]["status"] == "guest-panicked"
-        devs = [d["type"] for d in ctl.cmd("query-devices")["return"]]
+        devs = [d["type"] for d in ctl.cmd("query-devices")["return"] if d["bus"] == "isa"]
         assert devs == ["serial", "i8042", "rtc", "acpi-pm", "pvpanic"], devs
         ctl.cmd("cont")
         v.wait_serial("ready")
@@ -122,6 +122,69 @@ def test_pvpanic(tmp, kernel):
         assert v.wait_exit() == 0
     finally:
         v.kill()
+
+
+def test_pvpanic_shutdown(tmp, kernel):
+    v = Vmm(tmp, kernel, cmdline="P", name="panic2",
+            extra={"pvpanic": True, "on-panic": "shutdown"}).start()
+    try:
+        ctl = v.connect()
+        ev = ctl.wait_event("GUEST_PANIC")
+        assert ev["data"]["action"] == "shutdown", ev
+        ev = ctl.wait_event("SHUTDOWN")
+        assert ev["data"] == {"guest": True, "reason": "guest-panic"}, ev
+        assert v.wait_exit() == 0
+    finally:
+        v.kill()
+
+
+def test_sigterm(tmp, kernel):
+    v = Vmm(tmp, kernel, name="sigterm").start()
+    try:
+        ctl = v.connect()
+        v.wait_serial("ready")
+        v.proc.terminate()
+        ev = ctl.wait_event("SHUTDOWN")
+        assert ev["data"] == {"guest": False, "reason": "host-signal"}, ev
+        assert v.wait_exit() == 0
+        assert not os.path.exists(v.control_path), "control socket left behind"
+    finally:
+        v.kill()
+
+
+def test_hugepages(tmp, kernel):
+    path = "/proc/sys/vm/nr_hugepages"
+    if os.getuid() != 0 or not os.path.exists(path):
+        print("  skipped: needs root and hugetlbfs")
+        return
+    with open(path) as f:
+        old = int(f.read())
+    with open(path, "w") as f:
+        f.write(str(old + 40))
+    try:
+        with open("/proc/meminfo") as f:
+            free = int([l for l in f if l.startswith("HugePages_Free")][0].split()[1])
+        if free < 32:
+            print("  skipped: could not reserve 32 hugepages")
+            return
+        v = Vmm(tmp, kernel, name="huge",
+                extra={"memory": {"size-mib": 64, "backing": "hugepages"}}).start()
+        try:
+            ctl = v.connect()
+            v.wait_serial("ready")
+            with open("/proc/%d/smaps" % v.proc.pid) as f:
+                smaps = f.read()
+            assert "memfd:guest-ram" in smaps, "no guest-ram memfd mapping"
+            seg = smaps[smaps.index("memfd:guest-ram"):].split("VmFlags")[0]
+            assert "KernelPageSize:     2048 kB" in seg, seg
+            ctl.cmd("system-powerdown")
+            ctl.wait_event("SHUTDOWN")
+            assert v.wait_exit() == 0
+        finally:
+            v.kill()
+    finally:
+        with open(path, "w") as f:
+            f.write(str(old))
 
 
 def test_mmio_unclaimed_and_smp(tmp, kernel):
@@ -194,6 +257,14 @@ def test_control_robustness(tmp, kernel):
         except (EOFError, ConnectionResetError):
             pass
         big.close()
+        # Random garbage lines: each gets an error reply, nothing else happens.
+        junk = Control(v.control_path)
+        for i in range(200):
+            line = os.urandom(1 + i % 97).replace(b"\n", b" ") + b"\n"
+            junk.send_raw(line)
+        for i in range(200):
+            assert "error" in junk.read()
+        junk.close()
         # A client that vanishes mid-line.
         gone = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         gone.connect(v.control_path)
@@ -294,6 +365,9 @@ TESTS = [
     test_i8042_reset,
     test_triple_fault_shutdown_policy,
     test_pvpanic,
+    test_pvpanic_shutdown,
+    test_sigterm,
+    test_hugepages,
     test_mmio_unclaimed_and_smp,
     test_serial_unix_input,
     test_control_robustness,

@@ -103,6 +103,7 @@ class Daemon:
         self.log_path = os.path.join(self.workdir, 'virtkvmd.log')
         self.proc = None
         self.returncode = None
+        self._final_log = ''
 
     @property
     def pid(self):
@@ -155,6 +156,7 @@ class Daemon:
             self.returncode = self.proc.returncode
             self.proc = None
             self._log.close()
+            self._final_log = self.log()
         if self in _live:
             _live.remove(self)
         if self.own_root and os.path.isdir(self.root):
@@ -171,9 +173,21 @@ class Daemon:
             raise
 
     def __exit__(self, *exc):
+        log = self.log()
         if exc[0] is not None:
-            sys.stderr.write('--- virtkvmd log ---\n' + self.log())
-        self.stop()
+            sys.stderr.write('--- virtkvmd log ---\n' + log)
+        was_running = self.alive()
+        rc = self.stop()
+        if exc[0] is None:
+            # A clean SIGTERM exit and no sanitizer report are part of every test.
+            for marker in ('ERROR: AddressSanitizer', 'ERROR: LeakSanitizer',
+                           'runtime error:'):
+                if marker in log + self._final_log:
+                    raise AssertionError('sanitizer report from virtkvmd:\n' +
+                                         log + self._final_log)
+            if was_running and rc != 0:
+                raise AssertionError('virtkvmd exited with %s after SIGTERM:\n%s'
+                                     % (rc, log + self._final_log))
         return False
 
 

@@ -21,7 +21,13 @@ def inside():
         check(d.sock == '/run/libvirt/libvirt-sock', d.sock)
         for args, want in ((['uri'], 'qemu:///system'),
                            (['version'], 'virtkvm'),
-                           (['list', '--all'], 'Id')):
+                           (['hostname'], os.uname().nodename),
+                           (['list', '--all'], 'Id'),
+                           (['nodeinfo'], 'CPU(s):'),
+                           (['capabilities'], '<capabilities>'),
+                           (['sysinfo'], '<sysinfo'),
+                           (['nodememstats'], 'total'),
+                           (['maxvcpus'], '')):
             r = subprocess.run(['virsh', '-c', 'qemu:///system'] + args,
                                capture_output=True, text=True, timeout=30)
             check(r.returncode == 0 and want in r.stdout, '%s: %s%s' % (args, r.stdout, r.stderr))

@@ -14,7 +14,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Daemon, check  # noqa: E402
+from harness import Daemon, check, virt_admin  # noqa: E402
 from rpcwire import REMOTE, Conn, packet  # noqa: E402
 
 GOOD_DEADLINE = 5.0
@@ -164,7 +164,10 @@ def main():
                 s = socket.socket(socket.AF_UNIX)
                 s.connect(d.sock)
                 silent.append(s)
-            time.sleep(3)   # beyond anonymous_timeout
+            time.sleep(3)   # beyond anonymous_timeout and the eviction grace
+            out = virt_admin(d, 'srv-clients-info', 'virtkvmd').stdout
+            unauth = int(out.split('nclients_unauth     :')[1].split()[0])
+            check(unauth <= 20, 'max_anonymous_clients exceeded: %d' % unauth)
             c = Conn(d.sock)
             c.handshake()
             check(c.call(4)[0] == 'ok', 'good client refused while 500 are silent')

@@ -40,6 +40,9 @@ def main():
             check(st == 'ok' and struct.unpack('>i', body)[0] == want, 'feature %d' % feature)
         # Known but unimplemented: NO_SUPPORT naming the procedure.
         expect_error(c.call(9, b'\0' * 24), 3, 7, 'DOMAIN_CREATE')
+        # The QEMU program: no monitor, NO_SUPPORT naming the procedure.
+        expect_error(c.call(1, b'', prog=0x20008087), 3, 7, 'QEMU DOMAIN_MONITOR_COMMAND')
+        expect_error(c.call(99, b'', prog=0x20008087), 39, 7, 'unknown procedure: 99')
         # Malformed arguments.
         expect_error(c.call(23, b'\xff\xff\xff\xff'), 39, 7, 'Unable to decode')
         expect_error(c.call(4, b'junk'), 39, 7, 'Unable to decode')

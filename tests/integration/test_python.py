@@ -33,6 +33,10 @@ def main():
         check(conn.getURI() == d.uri, conn.getURI())
         check(conn.isSecure() == 1, 'isSecure')
         check(conn.listAllDomains() == [], 'listAllDomains')
+        caps = conn.getCapabilities()
+        check(caps.startswith('<capabilities>') and '<arch>x86_64</arch>' in caps, caps[:200])
+        info = conn.getInfo()
+        check(info[0] == 'x86_64' and info[1] > 0 and info[2] > 0, repr(info))
         check(conn.listAllDomains(libvirt.VIR_CONNECT_LIST_DOMAINS_ACTIVE) == [], 'active')
         check(conn.numOfDomains() == 0 and conn.listDefinedDomains() == [], 'legacy lists')
         closed = []

@@ -30,9 +30,12 @@ def main():
         with open(xml, 'w') as f:
             f.write("<domain type='kvm'><name>t</name><memory>65536</memory>"
                     "<os><type>hvm</type></os></domain>")
-        r = virsh(d, 'define', xml, check=False)
+        nwf = os.path.join(d.workdir, 'nwfilter.xml')
+        with open(nwf, 'w') as f:
+            f.write("<filter name='t' chain='root'/>")
+        r = virsh(d, 'nwfilter-define', nwf, check=False)
         check(r.returncode == 1 and 'not supported' in r.stderr and
-              'DOMAIN_DEFINE_XML' in r.stderr, r.stderr)
+              'NWFILTER_DEFINE_XML' in r.stderr, r.stderr)
 
         # Read-only socket: queries work, mutating calls are refused.
         check(virsh(d, 'list', '--all', readonly=True).stdout.strip() == '', 'ro list')

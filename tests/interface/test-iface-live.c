@@ -168,7 +168,26 @@ test_bridge(void)
     /* creating it twice is refused by the kernel (NLM_F_EXCL) */
     CHECK(iface_nl_create(sk, def, false) < 0);
 
-    CHECK(send_free(sk, iface_nl_build_delete(iface_nl_ifindex(sk, "vkbr0")), "delete") == 0);
+    {
+        g_auto(GStrv) active = iface_nl_list(sk, IFACE_NL_LIST_ACTIVE);
+        g_auto(GStrv) inactive = iface_nl_list(sk, IFACE_NL_LIST_INACTIVE);
+        g_auto(GStrv) all = iface_nl_list(sk, 0);
+        g_autoptr(InterfaceDef) port = iface_nl_read(sk, "vk-p1");
+        g_autofree char *byname = NULL;
+
+        CHECK(active && g_strv_contains((const char *const *) active, "vkbr0"));
+        CHECK(active && !g_strv_contains((const char *const *) active, "lo"));
+        CHECK(inactive && g_strv_contains((const char *const *) inactive, "vk-p1"));
+        CHECK(all && g_strv_length(all) == 3);
+        CHECK(port && port->has_mac);
+        if (port)
+            byname = iface_nl_name_by_mac(sk, port->mac);
+        CHECK(g_strcmp0(byname, "vk-p1") == 0);
+    }
+    /* destroy: the bridge goes, its port is released but stays */
+    CHECK(iface_nl_destroy(sk, "vkbr0") == 0);
+    CHECK(iface_nl_ifindex(sk, "vk-p0") > 0);
+    CHECK(iface_nl_destroy(sk, "vkbr0") < 0 && error_get_last()->code == VK_ERR_NO_INTERFACE);
     gone = iface_nl_read(sk, "vkbr0");
     CHECK(gone == NULL && error_get_last()->code == VK_ERR_NO_INTERFACE);
     nl_socket_free(sk);

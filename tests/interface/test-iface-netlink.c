@@ -316,8 +316,26 @@ check_addr(const char *text, int prefix, int family, int len)
 static void
 test_address(void)
 {
+    NetAddr a;
+    struct nl_msg *msg;
+    struct nlmsghdr *nlh;
+    struct ifaddrmsg *ifa;
+    struct nlattr *tb[IFA_MAX + 1];
+
     check_addr("192.0.2.1", 24, AF_INET, 4);
     check_addr("2001:db8::1", 64, AF_INET6, 16);
+
+    net_addr_parse("198.51.100.7", &a);
+    msg = iface_nl_build_del_address(3, &a, 25);
+    nlh = nlmsg_hdr(msg);
+    g_assert_cmpint(nlh->nlmsg_type, ==, RTM_DELADDR);
+    g_assert_cmpint(nlh->nlmsg_flags, ==, NLM_F_REQUEST | NLM_F_ACK);
+    ifa = nlmsg_data(nlh);
+    g_assert_cmpint(ifa->ifa_index, ==, 3);
+    g_assert_cmpint(ifa->ifa_prefixlen, ==, 25);
+    g_assert_cmpint(nlmsg_parse(nlh, sizeof(*ifa), tb, IFA_MAX, NULL), ==, 0);
+    g_assert_cmpmem(nla_data(tb[IFA_LOCAL]), 4, a.bytes, 4);
+    nlmsg_free(msg);
 }
 
 int

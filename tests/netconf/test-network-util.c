@@ -210,6 +210,20 @@ test_dhcp_range(void)
 }
 
 static void
+test_validate_flag(void)
+{
+    const char *xml = "<network><name>pg</name><portgroup name='a'><bogus/></portgroup></network>";
+    g_autoptr(NetworkDef) kept = network_def_parse_string(xml, 0);
+    g_autoptr(NetworkDef) good = network_def_parse_string(default_xml, NETWORK_PARSE_VALIDATE);
+
+    /* kept sections are copied verbatim; only the schema check looks inside */
+    g_assert_nonnull(kept);
+    g_assert_nonnull(good);
+    g_assert_null(network_def_parse_string(xml, NETWORK_PARSE_VALIDATE));
+    assert_error(VK_ERR_XML_INVALID_SCHEMA, "");
+}
+
+static void
 test_overlap(void)
 {
     g_autoptr(NetworkDef) a = parse_ok(default_xml);
@@ -314,6 +328,7 @@ main(int argc, char **argv)
     g_test_add_func("/network/dhcp-host/multi", test_dhcp_multi);
     g_test_add_func("/network/dhcp-range", test_dhcp_range);
     g_test_add_func("/network/overlap", test_overlap);
+    g_test_add_func("/network/validate-flag", test_validate_flag);
     g_test_add_func("/network/bridge-name", test_bridge_name);
     g_test_add_func("/network/mac-uuid", test_mac_uuid);
     g_test_add_func("/network/addr", test_addr);

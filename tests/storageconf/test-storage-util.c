@@ -124,6 +124,29 @@ test_vol_without_capacity_flag(void)
     g_assert_cmpstr(vol->target_format, ==, "raw");
 }
 
+static void
+test_validate_flags(void)
+{
+    const char *pool_xml = "<pool type='iscsi'><name>i</name><source><host name='h'/>"
+                           "<device path='iqn.2013-06.com.example:x'/><auth type='chap'/></source></pool>";
+    g_autoptr(StoragePoolDef) pool = storage_pool_def_parse_string(pool_xml, 0);
+    g_autoptr(StoragePoolDef) dir = storage_pool_def_parse_string(
+        "<pool type='dir'><name>p</name><target><path>/p</path></target></pool>",
+        STORAGE_POOL_PARSE_VALIDATE);
+    g_autoptr(StorageVolDef) vol = NULL;
+    const char *vol_xml = "<volume><name>v</name><capacity>1</capacity><target>"
+                          "<encryption format='luks'><bogus/></encryption></target></volume>";
+
+    g_assert_nonnull(pool);
+    g_assert_nonnull(dir);
+    g_assert_null(storage_pool_def_parse_string(pool_xml, STORAGE_POOL_PARSE_VALIDATE));
+    g_assert_cmpint(error_get_last()->code, ==, VK_ERR_XML_INVALID_SCHEMA);
+    vol = storage_vol_def_parse_string(dir, vol_xml, 0);
+    g_assert_nonnull(vol);
+    g_assert_null(storage_vol_def_parse_string(dir, vol_xml, STORAGE_VOL_PARSE_VALIDATE));
+    g_assert_cmpint(error_get_last()->code, ==, VK_ERR_XML_INVALID_SCHEMA);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -132,5 +155,6 @@ main(int argc, char **argv)
     g_test_add_func("/storage/vol-names", test_vol_names);
     g_test_add_func("/storage/source-spec", test_source_spec);
     g_test_add_func("/storage/vol-opt-capacity", test_vol_without_capacity_flag);
+    g_test_add_func("/storage/validate-flags", test_validate_flags);
     return g_test_run();
 }

@@ -66,7 +66,16 @@ test_enumeration(void)
     /* relocate above 4 GiB, enable */
     vt_ecam_write(&m, 1, PCI_BAR0 + 16, 0x00010000, 4);
     vt_ecam_write(&m, 1, PCI_BAR0 + 20, 0x1, 4);
+    VT_CHECK(!m.bar_mapped && m.bar_addr == d.bar);
     vt_cf8_write(&m, 1, PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
+    VT_CHECK(m.bar_mapped && m.bar_addr == 0x100010000ULL);
+    {
+        uint64_t notify = 0;
+
+        VT_CHECK(virtio_pci_notify_address(pci_bus_get_device(m.bus, 1), 0, &notify) == 0);
+        VT_CHECK(notify == 0x100010000ULL + VIRTIO_PCI_NOTIFY_OFFSET);
+        VT_CHECK(virtio_pci_notify_address(pci_bus_get_device(m.bus, 1), 1, &notify) == -EINVAL);
+    }
     VT_CHECK(vt_mmio_read(&m, 0x100010000ULL + VIRTIO_PCI_COMMON_NUMQ, 2) == 1);
     VT_CHECK(vt_mmio_read(&m, d.bar + VIRTIO_PCI_COMMON_NUMQ, 2) == 0xffff);
     /* back where it was */
@@ -224,9 +233,71 @@ test_rng_msix(void)
     vt_mmio_write(&m, d.bar + VIRTIO_PCI_MSIX_TABLE_OFFSET + 8, 0x77, 4);
     rng_request(&d, 16, &got);
     VT_CHECK(vt_msi_count(&m) == 4 && m.msi_data[3] == 0x77);
+    /* the ioeventfd path: no MMIO exit, the machine calls the transport */
+    {
+        uint64_t buf = vt_alloc(&m, 16, 8);
+        uint32_t id;
+
+        vt_desc(&d, 0, 5, buf, 16, VIRTQ_DESC_F_WRITE, 0);
+        vt_publish(&d, 0, 5);
+        VT_CHECK(!vt_wait_used(&d, 0, &id, &got, 0));
+        virtio_pci_queue_notify(pci_bus_get_device(m.bus, d.slot), 0);
+        VT_CHECK(vt_wait_used(&d, 0, &id, &got, 0) && id == 5 && got == 16);
+    }
     /* huge buffers are capped, never a stall */
     rng_request(&d, 1u << 20, &got);
     VT_CHECK(got == 65536);
+    vt_machine_cleanup(&m);
+}
+
+/* Notification suppression: EVENT_IDX (used_event / avail_event) and flags. */
+static void
+test_event_idx(void)
+{
+    VtMachine m;
+    VtDev d;
+    uint32_t got;
+    uint16_t v;
+    uint8_t *avail, *used;
+
+    vt_machine_init(&m);
+    VT_CHECK(vt_dev_setup(&m, &d, virtio_rng_create(),
+                          RNG_FEATURES | VIRTIO_BIT(VIRTIO_RING_F_EVENT_IDX)));
+    vt_queue_setup(&d, 0, 8);
+    vt_msix_enable(&d, 2);
+    vt_common_write(&d, VIRTIO_PCI_COMMON_Q_MSIX, 0, 2);
+    vt_driver_ok(&d);
+    avail = vt_ptr(&m, d.q[0].avail);
+    used = vt_ptr(&m, d.q[0].used);
+    v = 5;
+    memcpy(avail + 4 + 2 * 8, &v, 2);           /* used_event: interrupt after #6 */
+    rng_request(&d, 8, &got);
+    VT_CHECK(vt_msi_count(&m) == 1);            /* the first one always signals */
+    rng_request(&d, 8, &got);
+    VT_CHECK(vt_msi_count(&m) == 1);
+    memcpy(&v, used + 4 + 8 * 8, 2);            /* avail_event follows our progress */
+    VT_CHECK(v == 2);
+    v = 2;
+    memcpy(avail + 4 + 2 * 8, &v, 2);           /* interrupt when entry #3 is used */
+    rng_request(&d, 8, &got);
+    VT_CHECK(vt_msi_count(&m) == 2);
+    vt_machine_cleanup(&m);
+
+    /* without EVENT_IDX, VIRTQ_AVAIL_F_NO_INTERRUPT silences the queue */
+    vt_machine_init(&m);
+    VT_CHECK(vt_dev_setup(&m, &d, virtio_rng_create(), RNG_FEATURES));
+    vt_queue_setup(&d, 0, 8);
+    vt_msix_enable(&d, 2);
+    vt_common_write(&d, VIRTIO_PCI_COMMON_Q_MSIX, 0, 2);
+    vt_driver_ok(&d);
+    v = VIRTQ_AVAIL_F_NO_INTERRUPT;
+    memcpy(vt_ptr(&m, d.q[0].avail), &v, 2);
+    rng_request(&d, 8, &got);
+    VT_CHECK(vt_msi_count(&m) == 0);
+    v = 0;
+    memcpy(vt_ptr(&m, d.q[0].avail), &v, 2);
+    rng_request(&d, 8, &got);
+    VT_CHECK(vt_msi_count(&m) == 1);
     vt_machine_cleanup(&m);
 }
 
@@ -457,6 +528,7 @@ main(void)
     test_capabilities();
     test_features();
     test_rng_msix();
+    test_event_idx();
     test_intx();
     test_hostile();
     test_hostile_setup();

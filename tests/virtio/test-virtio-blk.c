@@ -265,6 +265,67 @@ test_bad_config(void)
     VT_CHECK(virtio_blk_create(bb, &cfg) == NULL);      /* and bb was closed */
 }
 
+/* Save on one machine, load on a fresh one, and keep using the queue. */
+static void
+test_migrate(void)
+{
+    VtMachine a, b;
+    VtDev d;
+    g_autoptr(GByteArray) blob = g_byte_array_new();
+    uint8_t expect[512];
+    uint64_t buf;
+    uint32_t used;
+    PciDevice *pa, *pb;
+    int slot;
+
+    vt_machine_init(&a);
+    VT_CHECK(vt_dev_setup(&a, &d, open_blk(false, "mig", 0), BLK_FEATURES));
+    vt_queue_setup(&d, 0, 16);
+    vt_msix_enable(&d, 2);
+    vt_common_write(&d, VIRTIO_PCI_COMMON_Q_MSIX, 0, 2);
+    vt_driver_ok(&d);
+    buf = vt_alloc(&a, 512, 512);
+    for (int i = 0; i < 3; i++)
+        VT_CHECK(blk_req(&d, VIRTIO_BLK_T_IN, 7, buf, 512, 1, NULL) == VIRTIO_BLK_S_OK);
+    pa = pci_bus_get_device(a.bus, d.slot);
+    VT_CHECK(pci_device_save(pa, blob) == 0);
+
+    /* the destination: same device, same slot, RAM copied */
+    vt_machine_init(&b);
+    memcpy(b.ram, a.ram, VT_RAM_SIZE);
+    b.alloc_next = a.alloc_next;
+    pb = virtio_pci_create(open_blk(false, "mig", 0), &b.mem);
+    slot = pci_bus_add_device(b.bus, pb, d.slot);
+    VT_CHECK(slot == d.slot);
+    VT_CHECK(pci_device_load(pb, blob->data, blob->len - 1) == -EINVAL);    /* truncated */
+    VT_CHECK(pci_device_load(pb, blob->data, blob->len) == 0);
+    VT_CHECK(memcmp(pa->config, pb->config, 256) == 0);
+    vt_machine_cleanup(&a);
+
+    d.m = &b;
+    VT_CHECK(vt_status(&d) & VIRTIO_STATUS_DRIVER_OK);
+    memset(vt_ptr(&b, buf), 0, 512);
+    {
+        uint16_t used_event = 3;    /* EVENT_IDX: interrupt for used entry #4 */
+
+        memcpy((uint8_t *) vt_ptr(&b, d.q[0].avail) + 4 + 2 * 16, &used_event, 2);
+    }
+    VT_CHECK(blk_req(&d, VIRTIO_BLK_T_IN, 9, buf, 512, 1, &used) == VIRTIO_BLK_S_OK);
+    VT_CHECK(used == 513 && d.q[0].used_seen == 4);
+    file_read(9 * 512, expect, 512);
+    VT_CHECK(memcmp(vt_ptr(&b, buf), expect, 512) == 0);
+    VT_CHECK(vt_msi_count(&b) == 1 && b.msi_addr[0] == 0xfee00000u && b.msi_data[0] == 0x40);
+
+    /* a blob of another device type is refused */
+    {
+        PciDevice *other = virtio_pci_create(open_blk(true, NULL, 0), &b.mem);
+
+        VT_CHECK(pci_bus_add_device(b.bus, other, -1) > 0);
+        VT_CHECK(pci_device_load(other, blob->data, blob->len) == -EINVAL);
+    }
+    vt_machine_cleanup(&b);
+}
+
 int
 main(void)
 {
@@ -272,6 +333,7 @@ main(void)
     test_rw();
     test_read_only();
     test_bad_config();
+    test_migrate();
     printf("ok\n");
     return 0;
 }

@@ -136,6 +136,20 @@ test_socketpair(void)
     VT_CHECK(len == VIRTIO_NET_HDR_SIZE + flen);
     VT_CHECK(memcmp(p + VIRTIO_NET_HDR_SIZE, frame, flen) == 0);
 
+    /* link down / up: configuration change on the config vector, new generation */
+    {
+        uint8_t gen = (uint8_t) vt_common_read(&d, VIRTIO_PCI_COMMON_CFGGENERATION, 1);
+
+        vt_msix_enable(&d, 3);
+        vt_common_write(&d, VIRTIO_PCI_COMMON_MSIX, 2, 2);
+        virtio_net_set_link(virtio_pci_get_device(pci_bus_get_device(m.bus, d.slot)), false);
+        VT_CHECK(vt_mmio_read(&m, d.bar + VIRTIO_PCI_DEVICE_OFFSET + 6, 2) == 0);
+        VT_CHECK(vt_common_read(&d, VIRTIO_PCI_COMMON_CFGGENERATION, 1) != gen);
+        VT_CHECK(vt_msi_count(&m) == 1 && m.msi_data[0] == 0x42);
+        virtio_net_set_link(virtio_pci_get_device(pci_bus_get_device(m.bus, d.slot)), true);
+        VT_CHECK(vt_mmio_read(&m, d.bar + VIRTIO_PCI_DEVICE_OFFSET + 6, 2) == VIRTIO_NET_S_LINK_UP);
+    }
+
     /* a receive buffer too small for the header breaks the device only */
     {
         uint64_t tiny = vt_alloc(&m, 4, 4);

@@ -33,6 +33,17 @@ vt_set_irq(void *opaque, uint32_t gsi, int level)
     return 0;
 }
 
+static void
+vt_bar_changed(void *opaque, PciDevice *dev, int bar, bool mapped, uint64_t addr)
+{
+    VtMachine *m = opaque;
+
+    VT_CHECK(bar >= 0 && bar < PCI_NUM_BARS && dev->bars[bar].size > 0);
+    m->bar_events++;
+    m->bar_mapped = mapped;
+    m->bar_addr = addr;
+}
+
 void
 vt_machine_init(VtMachine *m)
 {
@@ -44,7 +55,8 @@ vt_machine_init(VtMachine *m)
     io_bus_init(&m->pio);
     io_bus_init(&m->mmio);
     g_mutex_init(&m->msi_lock);
-    m->sink = (PciMsiSink) { .signal_msi = vt_signal_msi, .set_irq = vt_set_irq, .opaque = m };
+    m->sink = (PciMsiSink) { .signal_msi = vt_signal_msi, .set_irq = vt_set_irq,
+                              .bar_changed = vt_bar_changed, .opaque = m };
     m->bus = pci_bus_create(&m->pio, &m->mmio, &m->mem, &m->sink);
     VT_CHECK(m->bus);
     m->alloc_next = 0x100000;
@@ -273,7 +285,7 @@ vt_desc(VtDev *d, unsigned int q, uint16_t i, uint64_t addr, uint32_t len, uint1
 }
 
 void
-vt_kick(VtDev *d, unsigned int q, uint16_t head)
+vt_publish(VtDev *d, unsigned int q, uint16_t head)
 {
     VtQueue *vq = &d->q[q];
     uint8_t *avail = vt_ptr(d->m, vq->avail);
@@ -281,6 +293,12 @@ vt_kick(VtDev *d, unsigned int q, uint16_t head)
     memcpy(avail + 4 + 2 * (vq->avail_idx % vq->size), &head, 2);
     vq->avail_idx++;
     __atomic_store_n((uint16_t *) (avail + 2), vq->avail_idx, __ATOMIC_RELEASE);
+}
+
+void
+vt_kick(VtDev *d, unsigned int q, uint16_t head)
+{
+    vt_publish(d, q, head);
     vt_mmio_write(d->m, d->bar + VIRTIO_PCI_NOTIFY_OFFSET + 4 * q, q, 2);
 }
 

@@ -30,6 +30,9 @@ typedef struct {
     uint64_t msi_addr[VT_MAX_MSI];
     uint32_t msi_data[VT_MAX_MSI];
     int irq_level[32];
+    unsigned int bar_events;
+    bool bar_mapped;
+    uint64_t bar_addr;
     uint64_t alloc_next;    /* bump allocator in guest RAM */
 } VtMachine;
 
@@ -83,7 +86,9 @@ void vt_msix_enable(VtDev *d, unsigned int nvec);
 /* Writes descriptor @i of queue @q. */
 void vt_desc(VtDev *d, unsigned int q, uint16_t i, uint64_t addr, uint32_t len,
              uint16_t flags, uint16_t next);
-/* Publishes head @head and notifies the queue. */
+/* Publishes head @head in the avail ring (no notification). */
+void vt_publish(VtDev *d, unsigned int q, uint16_t head);
+/* Publishes head @head and notifies the queue by an MMIO write. */
 void vt_kick(VtDev *d, unsigned int q, uint16_t head);
 /* Waits up to @ms for a new used element; returns false on timeout. */
 bool vt_wait_used(VtDev *d, unsigned int q, uint32_t *id, uint32_t *len, int ms);

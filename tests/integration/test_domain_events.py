@@ -1,0 +1,85 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Domain lifecycle events of the persistent driver: DEFINED (added,
+updated, renamed) and UNDEFINED (removed, renamed) reach python3-libvirt
+callbacks (domainEventRegisterAny and the old domainEventRegister) and
+`virsh event --loop --all`."""
+import os
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import Daemon, check  # noqa: E402
+
+import libvirt  # noqa: E402
+
+XML = ("<domain type='kvm'><name>%s</name><memory unit='MiB'>64</memory>"
+       "<os><type arch='x86_64'>hvm</type></os></domain>")
+
+EXPECTED = [
+    ('ev1', libvirt.VIR_DOMAIN_EVENT_DEFINED, libvirt.VIR_DOMAIN_EVENT_DEFINED_ADDED),
+    ('ev1', libvirt.VIR_DOMAIN_EVENT_DEFINED, libvirt.VIR_DOMAIN_EVENT_DEFINED_UPDATED),
+    ('ev1', libvirt.VIR_DOMAIN_EVENT_UNDEFINED, libvirt.VIR_DOMAIN_EVENT_UNDEFINED_RENAMED),
+    ('ev2', libvirt.VIR_DOMAIN_EVENT_DEFINED, libvirt.VIR_DOMAIN_EVENT_DEFINED_RENAMED),
+    ('ev2', libvirt.VIR_DOMAIN_EVENT_UNDEFINED, libvirt.VIR_DOMAIN_EVENT_UNDEFINED_REMOVED),
+]
+
+
+def run_loop(stop):
+    while not stop.is_set():
+        libvirt.virEventRunDefaultImpl()
+
+
+def wait_for(events, n, timeout=10):
+    deadline = time.monotonic() + timeout
+    while len(events) < n and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def main():
+    libvirt.virEventRegisterDefaultImpl()
+    stop = threading.Event()
+    loop = threading.Thread(target=run_loop, args=(stop,), daemon=True)
+    loop.start()
+    with Daemon() as d:
+        virsh_ev = subprocess.Popen(['virsh', '-c', d.uri, 'event', '--loop', '--all',
+                                     '--timeout', '20'],
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL, text=True)
+        try:
+            conn = libvirt.open(d.uri)
+            any_events, old_events = [], []
+            conn.domainEventRegisterAny(
+                None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                lambda c, dom, ev, det, op: any_events.append((dom.name(), ev, det)), None)
+            conn.domainEventRegister(
+                lambda c, dom, ev, det, op: old_events.append((dom.name(), ev, det)), None)
+            time.sleep(1.0)        # let virsh register
+            other = libvirt.open(d.uri)
+            dom = other.defineXML(XML % 'ev1')
+            other.defineXML(dom.XMLDesc(0))
+            dom.rename('ev2', 0)
+            other.lookupByName('ev2').undefine()
+            wait_for(any_events, len(EXPECTED))
+            wait_for(old_events, len(EXPECTED))
+            check(any_events == EXPECTED, 'registerAny got %r' % any_events)
+            check(old_events == EXPECTED, 'register got %r' % old_events)
+            other.close()
+            conn.close()
+            time.sleep(0.5)
+        finally:
+            virsh_ev.terminate()
+            out = virsh_ev.communicate(timeout=10)[0]
+        for want in ("event 'lifecycle' for domain 'ev1': Defined Added",
+                     "event 'lifecycle' for domain 'ev1': Defined Updated",
+                     "event 'lifecycle' for domain 'ev1': Undefined Renamed",
+                     "event 'lifecycle' for domain 'ev2': Defined Renamed",
+                     "event 'lifecycle' for domain 'ev2': Undefined Removed"):
+            check(want in out, 'virsh event lacks %r:\n%s' % (want, out))
+    stop.set()
+    print('ok')
+
+
+main()

@@ -1,0 +1,110 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Start flags and lifecycle actions: START_PAUSED (paused until resumed),
+AUTODESTROY (destroyed when the starting connection closes),
+on_poweroff=restart (the guest powers off and comes back), on_reboot=
+destroy (a guest-initiated reset stops the domain), autostart when the
+daemon starts."""
+import os
+import shutil
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+import libvirt  # noqa: E402
+from harness import Daemon, check, virsh  # noqa: E402
+from lifecycle_lib import (define, domstate, guest_xml, kill_guests, read,  # noqa: E402
+                           require_kvm, serial_path, vmm_pids, wait_for)
+
+TAG = 'la%d' % os.getpid()
+P, A, R, B, S = (TAG + x for x in 'parbs')
+
+
+def test_paused_and_autodestroy(d):
+    conn = libvirt.open(d.uri)
+    define(d, P, guest_xml(P, d.workdir))
+    dom = conn.lookupByName(P)
+    dom.createWithFlags(libvirt.VIR_DOMAIN_START_PAUSED)
+    check(domstate(d, P) == 'paused (user)', domstate(d, P))
+    time.sleep(0.3)
+    check(read(serial_path(d.workdir, P)) == '', 'guest ran while start-paused')
+    dom.resume()
+    wait_for('guest ready', lambda: 'ready' in read(serial_path(d.workdir, P)))
+    dom.destroy()
+
+    define(d, A, guest_xml(A, d.workdir, serial='none'))
+    conn2 = libvirt.open(d.uri)
+    conn2.lookupByName(A).createWithFlags(libvirt.VIR_DOMAIN_START_AUTODESTROY)
+    check(domstate(d, A) == 'running (booted)', domstate(d, A))
+    conn2.close()
+    wait_for('autodestroy', lambda: domstate(d, A) == 'shut off (destroyed)', timeout=5)
+    check(not vmm_pids(A), 'VMM left')
+    conn.close()
+
+
+def test_actions(d):
+    define(d, R, guest_xml(R, d.workdir, cmdline='vkt.poweroff=1',
+                           extra='<on_poweroff>restart</on_poweroff>'))
+    virsh(d, 'start', R)
+    first = vmm_pids(R)
+    wait_for('restart after poweroff',
+             lambda: read(serial_path(d.workdir, R)).count('poweroff') >= 2, timeout=10)
+    state = domstate(d, R)
+    check(state.startswith(('running', 'in shutdown', 'shut off (shutdown)')), state)
+    virsh(d, 'destroy', R, check=False)
+    check(first, 'no VMM at first')
+
+    define(d, B, guest_xml(B, d.workdir, serial='pty',
+                           extra='<on_reboot>destroy</on_reboot>'))
+    virsh(d, 'start', B)
+    conn = libvirt.open(d.uri)
+    st = conn.newStream(0)
+    conn.lookupByName(B).openConsole(None, st, 0)
+    time.sleep(0.5)
+    st.send(b'reset\r')
+    wait_for('stop on guest reset', lambda: domstate(d, B) == 'shut off (shutdown)', timeout=10)
+    # the console stream ends with the guest: read to EOF, then finish
+    while st.recv(4096):
+        pass
+    st.finish()
+    conn.close()
+
+
+def test_autostart():
+    root = tempfile.mkdtemp(prefix='virtkvm-lcauto-')
+    work = tempfile.mkdtemp(prefix='virtkvm-lcauto-work-')
+    d1 = d2 = None
+    try:
+        d1 = Daemon(root=root).start()
+        define(d1, S, guest_xml(S, work, serial='none'))
+        virsh(d1, 'autostart', S)
+        check(domstate(d1, S) == 'shut off (unknown)', domstate(d1, S))
+        d1.stop()
+        d2 = Daemon(root=root).start()
+        check(domstate(d2, S) == 'running (booted)', domstate(d2, S))
+        virsh(d2, 'destroy', S)
+        d2.stop()
+    finally:
+        kill_guests([S])
+        for d in (d1, d2):
+            if d:
+                d.stop()
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main():
+    require_kvm()
+    with Daemon() as d:
+        try:
+            test_paused_and_autodestroy(d)
+            test_actions(d)
+        finally:
+            kill_guests([P, A, R, B])
+    test_autostart()
+    print('ok')
+
+
+if __name__ == '__main__':
+    main()

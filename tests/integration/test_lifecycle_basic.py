@@ -1,0 +1,230 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Running the test guest through virsh: start, list, dominfo, domstate
+--reason, suspend/resume (the guest's tick counter halts), reset, reboot,
+shutdown (ACPI button: the guest powers off), destroy, domstats,
+domifstat, domblkstat, domblklist, domiflist, dommemstat, vcpuinfo, create (transient),
+kill -9 of the VMM (crashed within a second), the VMM's user, disk
+ownership changed and restored, taps removed, `virsh event --loop` output
+of every transition, and start failures that name their cause and leave
+nothing behind."""
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import Daemon, check, virsh  # noqa: E402
+from lifecycle_lib import (define, domstate, event_listener, guest_xml,  # noqa: E402
+                           kill_guests, proc_user, read, require_kvm,
+                           serial_path, taps, vmm_pids, wait_for)
+
+TAG = 'lc%d' % os.getpid()
+G = TAG + 'a'
+T = TAG + 't'
+VMM_UID = 995
+
+
+def ticks(path):
+    return [int(x) for x in re.findall(r'tick (\d+)', read(path))]
+
+
+def status_files(d):
+    run = os.path.join(d.root, 'run', 'virtkvm', 'domains')
+    return [f for f in os.listdir(run) if f.endswith('.json')] if os.path.isdir(run) else []
+
+
+def test_start_and_state(d, disk, serial):
+    before = os.stat(disk)
+    taps_before = set(taps())
+    t0 = time.monotonic()
+    virsh(d, 'start', G)
+    print('start took %.3f s' % (time.monotonic() - t0))
+    out = virsh(d, 'list').stdout
+    check(re.search(r'\d+\s+%s\s+running' % G, out), out)
+    info = virsh(d, 'dominfo', G).stdout
+    check(re.search(r'State:\s+running', info), info)
+    check(domstate(d, G) == 'running (booted)', domstate(d, G))
+    pids = vmm_pids(G)
+    check(len(pids) == 1, pids)
+    check(proc_user(pids[0]) == VMM_UID, 'VMM uid %s' % proc_user(pids[0]))
+    ps = subprocess.run(['ps', '-o', 'user=,args=', '-p', str(pids[0])],
+                        capture_output=True, text=True).stdout
+    check('guest=' + G in ps and ps.split()[0] in ('virtkvm', str(VMM_UID)), ps)
+    with open('/proc/%d/status' % pids[0]) as f:
+        capeff = [ln for ln in f if ln.startswith('CapEff')][0]
+    check(capeff.split()[1] == '0000000000000000', capeff)
+    check(os.stat(disk).st_uid == VMM_UID, 'disk not chowned while running')
+    new_taps = set(taps()) - taps_before
+    check(len(new_taps) == 1, new_taps)
+    wait_for('guest ready', lambda: 'ready' in read(serial))
+    wait_for('ticks', lambda: len(ticks(serial)) >= 2)
+    return before, new_taps.pop()
+
+
+def test_stats(d, disk, tap):
+    out = virsh(d, 'domstats', G).stdout
+    for field in ('state.state=1', 'state.reason=1', 'cpu.time=', 'balloon.current=65536',
+                  'balloon.maximum=65536', 'balloon.rss=', 'vcpu.current=1', 'vcpu.0.state=1',
+                  'net.count=1', 'net.0.name=' + tap, 'net.0.rx.bytes=', 'net.0.tx.pkts=',
+                  'block.count=1', 'block.0.name=vda', 'block.0.path=' + disk):
+        check(field in out, '%s missing:\n%s' % (field, out))
+    rss = int(re.search(r'balloon.rss=(\d+)', out).group(1))
+    check(0 < rss < 64 * 1024, 'rss %d KiB' % rss)
+    out = virsh(d, 'domifstat', G, tap).stdout
+    check(re.search(tap + r' rx_bytes \d+', out) and re.search(tap + r' tx_packets \d+', out), out)
+    r = virsh(d, 'domifstat', G, 'nosuchdev', check=False)
+    check(r.returncode != 0 and 'nosuchdev' in r.stderr, r.stderr)
+    virsh(d, 'domblkstat', G, 'vda')
+    out = virsh(d, 'domblklist', G).stdout
+    check(re.search(r'vda\s+' + re.escape(disk), out), out)
+    out = virsh(d, 'domiflist', G).stdout
+    check(re.search(tap + r'\s+ethernet\s+-\s+virtio\s+52:54:00:11:22:33', out), out)
+    out = virsh(d, 'dommemstat', G).stdout
+    check('actual 65536' in out and 'rss' in out, out)
+    check(virsh(d, 'domcontrol', G).stdout.strip() == 'ok', 'domcontrol')
+    out = virsh(d, 'vcpuinfo', G).stdout
+    check(re.search(r'State:\s+running', out), out)
+    r = virsh(d, 'domtime', G, check=False)
+    check(r.returncode != 0 and 'guest agent' in r.stderr, r.stderr)
+    r = virsh(d, 'setmem', G, '32M', check=False)
+    check(r.returncode != 0 and 'balloon' in r.stderr, r.stderr)
+
+
+def test_suspend_resume(d, serial):
+    virsh(d, 'suspend', G)
+    check(domstate(d, G) == 'paused (user)', domstate(d, G))
+    time.sleep(0.2)
+    n = len(ticks(serial))
+    time.sleep(0.8)
+    check(len(ticks(serial)) == n, 'ticks advanced while paused')
+    virsh(d, 'resume', G)
+    check(domstate(d, G) == 'running (unpaused)', domstate(d, G))
+    wait_for('ticks after resume', lambda: len(ticks(serial)) > n + 1)
+
+
+def test_reset_reboot(d, serial):
+    """Each reset boots the guest again; wait for "ready" each time (the
+    guest clears a pending button press while it boots)."""
+    boots = read(serial).count('ready')
+    virsh(d, 'reset', G)
+    wait_for('boot after reset', lambda: read(serial).count('ready') > boots)
+    virsh(d, 'reboot', G)
+    wait_for('boot after reboot', lambda: read(serial).count('ready') > boots + 1)
+    check(domstate(d, G).startswith('running'), domstate(d, G))
+
+
+def test_shutdown(d, serial):
+    virsh(d, 'shutdown', G)
+    wait_for('shut off', lambda: domstate(d, G) == 'shut off (shutdown)', timeout=15)
+    check('power button' in read(serial), read(serial)[-500:])
+    check(not vmm_pids(G), 'VMM left after shutdown')
+
+
+def test_destroy_and_leftovers(d, disk, before, tap):
+    virsh(d, 'start', G)
+    virsh(d, 'destroy', G)
+    check(domstate(d, G) == 'shut off (destroyed)', domstate(d, G))
+    check(not vmm_pids(G), 'VMM left after destroy')
+    st = os.stat(disk)
+    check((st.st_uid, st.st_gid) == (before.st_uid, before.st_gid), 'owner not restored')
+    check(not status_files(d), status_files(d))
+    check(tap not in taps(), 'tap %s left behind' % tap)
+    log = read(os.path.join(d.root, 'var', 'log', 'virtkvm', G + '.log'))
+    check('starting up' in log and 'shutting down' in log, log)
+
+
+def test_kill_vmm(d):
+    virsh(d, 'start', G)
+    pid = vmm_pids(G)[0]
+    os.kill(pid, signal.SIGKILL)
+    t0 = time.monotonic()
+    wait_for('crashed', lambda: domstate(d, G) == 'shut off (crashed)', timeout=5)
+    check(time.monotonic() - t0 < 1.0, 'crash seen after %.2f s' % (time.monotonic() - t0))
+
+
+def test_transient(d):
+    path = os.path.join(d.workdir, T + '.xml')
+    with open(path, 'w') as f:
+        f.write(guest_xml(T, d.workdir, serial='none'))
+    virsh(d, 'create', path)
+    check(domstate(d, T) == 'running (booted)', domstate(d, T))
+    out = virsh(d, 'list', '--transient').stdout
+    check(T in out, out)
+    virsh(d, 'destroy', T)
+    out = virsh(d, 'list', '--all').stdout
+    check(T not in out, out)
+
+
+def test_failures(d):
+    cases = [
+        ('missing disk', guest_xml(TAG + 'f1', d.workdir, disk_path='/nonexistent/disk.img'),
+         "Cannot access storage file '/nonexistent/disk.img'"),
+        ('missing bridge', guest_xml(TAG + 'f2', d.workdir, disk=False, nets=[
+            "<interface type='bridge'><source bridge='nobr%s'/><model type='virtio'/>"
+            "</interface>" % os.getpid()]), "bridge 'nobr%d' does not exist" % os.getpid()),
+        ('too much memory', guest_xml(TAG + 'f3', d.workdir, disk=False,
+                                      memory_mib=64 * 1024 * 1024), 'exceeds the host'),
+    ]
+    taps_before = set(taps())
+    for what, xml, msg in cases:
+        name = re.search(r'<name>(.*?)</name>', xml).group(1)
+        define(d, name, xml)
+        r = virsh(d, 'start', name, check=False)
+        check(r.returncode != 0 and msg in r.stderr, '%s: %s' % (what, r.stderr))
+        check(domstate(d, name) == 'shut off (unknown)', domstate(d, name))
+        check(not vmm_pids(name), what + ': VMM left')
+    check(set(taps()) == taps_before, 'taps left behind')
+    check(not status_files(d), status_files(d))
+
+
+def check_events(ev):
+    time.sleep(0.3)
+    ev.send_signal(signal.SIGINT)
+    out = ev.communicate(timeout=10)[0]
+    lines = [ln for ln in out.splitlines() if "domain '%s'" % G in ln]
+    want = ['Started Booted', 'Suspended Paused', 'Resumed Unpaused', 'Shutdown Finished',
+            'Stopped Shutdown', 'Started Booted', 'Stopped Destroyed', 'Started Booted',
+            'Stopped Crashed']
+    got = [ln.split(': ', 1)[1] for ln in lines if "'lifecycle'" in ln]
+    got = [g for g in got if not g.startswith(('Defined', 'Undefined'))]
+    check(got == want, 'events:\n' + out)
+    check(any("'reboot'" in ln for ln in lines), 'no reboot event:\n' + out)
+
+
+def main():
+    require_kvm()
+    with Daemon() as d:
+        ev = None
+        try:
+            tap = TAG + 'tap'
+            xml = guest_xml(G, d.workdir, cmdline='vkt.ticks=1 vkt.tickevery=1000', nets=[
+                "<interface type='ethernet'><target dev='%s'/><model type='virtio'/>"
+                "<mac address='52:54:00:11:22:33'/></interface>" % tap])
+            define(d, G, xml)
+            ev = event_listener(d)
+            time.sleep(0.3)
+            disk = os.path.join(d.workdir, G + '.img')
+            serial = serial_path(d.workdir, G)
+            before, tap = test_start_and_state(d, disk, serial)
+            test_stats(d, disk, tap)
+            test_suspend_resume(d, serial)
+            test_reset_reboot(d, serial)
+            test_shutdown(d, serial)
+            test_destroy_and_leftovers(d, disk, before, tap)
+            test_kill_vmm(d)
+            check_events(ev)
+            ev = None
+            test_transient(d)
+            test_failures(d)
+        finally:
+            if ev:
+                ev.kill()
+            kill_guests([G, T, TAG + 'f1', TAG + 'f2', TAG + 'f3'])
+    print('ok')
+
+
+if __name__ == '__main__':
+    main()
