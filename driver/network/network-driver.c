@@ -4,12 +4,14 @@
  * start, destroy, undefine, XML, autostart, listing, update.
  */
 #include <net/if.h>
+#include <libxml/parser.h>
 #include <string.h>
 
 #include "driver/network/network-bridge.h"
 #include "driver/network/network-dnsmasq.h"
 #include "driver/network/network-nft.h"
 #include "driver/network/network-priv.h"
+#include "conf/xml-util.h"
 #include "util/error.h"
 #include "util/i18n.h"
 #include "util/log.h"
@@ -325,6 +327,23 @@ obj_stop(NetworkObj *obj)
 
 /* ---- definition ---- */
 
+/* VIR_NETWORK_DEFINE_VALIDATE / CREATE_VALIDATE: libvirt's network.rng. */
+static int
+validate_schema(const char *xml)
+{
+    xmlDoc *doc = xmlReadMemory(xml, (int) strlen(xml), "network.xml", NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    int ret;
+
+    if (!doc) {
+        error_report(DOM, VK_ERR_XML_ERROR, "%s", _("malformed network XML"));
+        return -1;
+    }
+    ret = xml_validate_schema(doc, "network.rng", DOM);
+    xmlFreeDoc(doc);
+    return ret;
+}
+
 static GPtrArray *
 bridges_in_use(const NetworkObj *except)
 {
@@ -423,6 +442,8 @@ network_define_xml(const char *xml, unsigned flags, NetworkRef *out)
         error_report(DOM, VK_ERR_INVALID_ARG, _("unsupported flags (0x%x)"), flags & ~1u);
         return -1;
     }
+    if ((flags & 1u) && validate_schema(xml) < 0)
+        return -1;
     if (!(def = def_prepare(xml, &obj)))
         return -1;
     if (network_config_save(def) < 0) {
@@ -455,6 +476,8 @@ network_create_xml(const char *xml, unsigned flags, NetworkRef *out)
         error_report(DOM, VK_ERR_INVALID_ARG, _("unsupported flags (0x%x)"), flags & ~1u);
         return -1;
     }
+    if ((flags & 1u) && validate_schema(xml) < 0)
+        return -1;
     if (!(def = def_prepare(xml, &obj)))
         return -1;
     if (obj) {
