@@ -131,6 +131,13 @@ chr_parse_target(DomainChrDef *c, xmlNode *t)
         dom_error(VK_ERR_XML_ERROR, _("missing channel target type"));
         return -1;
     }
+    if (c->kind == DOMAIN_CHR_CHANNEL &&
+        (strcmp(c->target_type, "virtio") == 0 ? c->target_port >= 0 || c->target_address
+                                               : c->target_port < 0 || !c->target_address)) {
+        dom_error(VK_ERR_XML_ERROR,
+                  _("channel target: 'address' and 'port' are for guestfwd channels only, and required there"));
+        return -1;
+    }
     return 0;
 }
 

@@ -99,7 +99,7 @@ parse_name(DomainDef *def, xmlNode *node)
     if (parse_text_once(node, &def->name) < 0)
         return -1;
     g_strstrip(def->name);
-    if (!*def->name || strchr(def->name, '/')) {
+    if (!*def->name || strpbrk(def->name, "/\r\n")) {
         dom_error(VK_ERR_XML_ERROR, _("invalid domain name '%1$s'"), def->name);
         return -1;
     }

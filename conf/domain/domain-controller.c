@@ -120,6 +120,14 @@ domain_controller_parse(xmlNode *node)
                   c->model, domain_controller_type_to_string(type));
         return NULL;
     }
+    if ((xmlHasProp(node, (const xmlChar *) "ports") && c->type != DOMAIN_CONTROLLER_USB &&
+         c->type != DOMAIN_CONTROLLER_VIRTIO_SERIAL) ||
+        (xmlHasProp(node, (const xmlChar *) "vectors") &&
+         c->type != DOMAIN_CONTROLLER_VIRTIO_SERIAL)) {
+        dom_error(VK_ERR_XML_ERROR, _("'ports'/'vectors' do not apply to '%1$s' controllers"),
+                  domain_controller_type_to_string(c->type));
+        return NULL;
+    }
     if (controller_parse_int(node, "ports", &c->ports) < 0 ||
         controller_parse_int(node, "vectors", &c->vectors) < 0 ||
         controller_parse_int(dom_child(node, "master"), "startport",
@@ -262,6 +270,9 @@ controllers_default_models(DomainDef *def, bool q35)
             c->model = g_strdup(model);
         if (c->type == DOMAIN_CONTROLLER_SCSI && !c->model)
             c->model = g_strdup("lsilogic");
+        if (c->type == DOMAIN_CONTROLLER_PCI && !c->model)
+            c->model = g_strdup(c->idx == 0 ? (q35 ? "pcie-root" : "pci-root") :
+                                (q35 ? "pcie-root-port" : "pci-bridge"));
     }
 }
 

@@ -216,8 +216,14 @@ domain_disk_parse(xmlNode *node)
     d->readonly = dom_child(node, "readonly") != NULL;
     d->shareable = dom_child(node, "shareable") != NULL;
     d->transient = dom_child(node, "transient") != NULL;
-    if ((n = dom_child(node, "serial")))
+    if ((n = dom_child(node, "serial"))) {
         d->serial = xml_get_content(n);
+        if (!*d->serial || strspn(d->serial, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                  "0123456789_.+- ") != strlen(d->serial)) {
+            dom_error(VK_ERR_XML_ERROR, _("invalid disk serial '%1$s'"), d->serial);
+            return NULL;
+        }
+    }
     if ((n = dom_child(node, "backingStore")))
         d->backing_store = dom_keep_node(n);
     if (d->device == DOMAIN_DISK_DEVICE_DISK && !d->src_path && !d->src_protocol &&

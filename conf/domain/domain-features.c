@@ -60,12 +60,16 @@ static const char pm_grammar[] =
 
 static const char resource_grammar[] =
     "resource\n"
-    "  partition :\n"
+    "  partition :/\n"
     "  fibrechannel appid\n";
 
 static const char perf_grammar[] =
     "perf\n"
-    "  *event name enabled=yes|no\n";
+    "  *event name=cmt|mbmt|mbml|cpu_cycles|instructions|cache_references|cache_misses"
+    "|branch_instructions|branch_misses|bus_cycles|stalled_cycles_frontend"
+    "|stalled_cycles_backend|ref_cpu_cycles|cpu_clock|task_clock|page_faults"
+    "|context_switches|cpu_migrations|page_faults_min|page_faults_maj|alignment_faults"
+    "|emulation_faults enabled=yes|no\n";
 
 static const char sysinfo_grammar[] =
     "sysinfo type=smbios|fwcfg\n"

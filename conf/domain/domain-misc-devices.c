@@ -115,6 +115,27 @@ generic_check_semantics(DomainGenericDev *dev)
         dom_error(VK_ERR_XML_ERROR, _("missing <source> in hostdev"));
         return -1;
     }
+    if (dev->kind == DOMAIN_GENERIC_HOSTDEV) {
+        xmlNode *a = dom_child(dom_child(n, "source"), "address");
+        g_autofree char *type = xml_get_prop(n, "type");
+        bool usb = g_strcmp0(type, "usb") == 0;
+
+        if (!a && !(usb && dom_child(dom_child(n, "source"), "vendor") &&
+                    dom_child(dom_child(n, "source"), "product"))) {
+            dom_error(VK_ERR_XML_ERROR, _("hostdev <source> needs an address or a vendor and product"));
+            return -1;
+        }
+        if (a && ((usb && (!xmlHasProp(a, (const xmlChar *) "bus") ||
+                           !xmlHasProp(a, (const xmlChar *) "device"))) ||
+                  (!usb && !xmlHasProp(a, (const xmlChar *) "slot")))) {
+            dom_error(VK_ERR_XML_ERROR, _("incomplete hostdev source address"));
+            return -1;
+        }
+    }
+    if (dev->kind == DOMAIN_GENERIC_TPM && !dom_child(n, "backend")) {
+        dom_error(VK_ERR_XML_ERROR, _("missing <backend> in tpm"));
+        return -1;
+    }
     if (dev->kind == DOMAIN_GENERIC_FILESYSTEM &&
         (!dom_child(n, "source") || !dom_child(n, "target"))) {
         dom_error(VK_ERR_XML_ERROR, _("filesystem needs <source> and <target>"));

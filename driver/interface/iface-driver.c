@@ -14,7 +14,7 @@
 #include <netlink/errno.h>
 
 #include "driver/interface/iface-driver-priv.h"
-#include "conf/network/xml-strict.h"
+#include "conf/xml-strict.h"
 #include "util/error.h"
 #include "util/file-util.h"
 #include "util/i18n.h"

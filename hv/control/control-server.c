@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -226,21 +227,28 @@ control_server_event(void *opaque, const char *event, json_object *data)
     json_object_put(e);
 }
 
+/*
+ * Binds under a temporary name and renames it into place once listening,
+ * so a client that sees the path never meets a socket that refuses it.
+ */
 static int
 control_listen(const char *path)
 {
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    g_autofree char *tmp = g_strdup_printf("%s.%d", path, (int) getpid());
     int fd;
 
-    if (strlen(path) >= sizeof(sa.sun_path))
+    if (strlen(tmp) >= sizeof(sa.sun_path))
         return -ENAMETOOLONG;
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0)
         return -errno;
-    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
-    unlink(path);
-    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 8) < 0) {
+    g_strlcpy(sa.sun_path, tmp, sizeof(sa.sun_path));
+    unlink(tmp);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 8) < 0 ||
+        rename(tmp, path) < 0) {
         int e = errno;
+        unlink(tmp);
         close(fd);
         return -e;
     }
