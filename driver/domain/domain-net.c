@@ -8,12 +8,28 @@
 #include <unistd.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
+#include <netlink/msg.h>
 #include <netlink/netlink.h>
 
 #include "driver/domain/domain-net.h"
 #include "driver/interface/iface-netlink.h"
 #include "util/error.h"
 #include "util/i18n.h"
+
+/* Sends @msg (consumed). */
+static int
+nl_send_free(struct nl_sock *sk, struct nl_msg *msg, const char *what)
+{
+    int r;
+
+    if (!msg) {
+        error_report(VK_FROM_QEMU, VK_ERR_NO_MEMORY, "%s", what);
+        return -1;
+    }
+    r = iface_nl_send(sk, msg, what, NULL);
+    nlmsg_free(msg);
+    return r;
+}
 
 /* Opens (creating if needed) tap @name ("vk%d" template allowed). */
 static int
@@ -75,11 +91,10 @@ tap_plug(struct nl_sock *sk, const char *tap, const char *bridge)
                          _("bridge '%1$s' does not exist"), bridge);
             return -1;
         }
-        if (iface_nl_send(sk, iface_nl_build_set_master(ifindex, br),
-                          "set master", NULL) < 0)
+        if (nl_send_free(sk, iface_nl_build_set_master(ifindex, br), "set master") < 0)
             return -1;
     }
-    return iface_nl_send(sk, iface_nl_build_set_up(ifindex, true), "set up", NULL);
+    return nl_send_free(sk, iface_nl_build_set_up(ifindex, true), "set up");
 }
 
 static int
@@ -158,7 +173,7 @@ domain_net_cleanup(DomainObj *obj, DomainRuntime *rt)
         int ifindex = iface_nl_ifindex(sk, g_ptr_array_index(rt->taps, i));
 
         if (ifindex > 0)
-            iface_nl_send(sk, iface_nl_build_delete(ifindex), "delete", NULL);
+            nl_send_free(sk, iface_nl_build_delete(ifindex), "delete");
     }
     g_ptr_array_set_size(rt->taps, 0);
     nl_socket_free(sk);
