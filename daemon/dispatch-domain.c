@@ -536,11 +536,8 @@ domain_get_security_label_list(DispatchCall *call, void *argsp, void *retp)
     if (!obj)
         return -1;
     domain_obj_end_api(obj);
-    ret->labels.labels_len = 1;
-    ret->labels.labels_val = g_new0(remote_domain_get_security_label_ret, 1);
-    ret->labels.labels_val[0].label.label_len = 1;
-    ret->labels.labels_val[0].label.label_val = g_new0(char, 1);
-    ret->ret = 1;
+    /* Inactive: no labels at all (libvirt's qemu driver answers 0). */
+    ret->ret = 0;
     return 0;
 }
 

@@ -59,15 +59,35 @@ host_get_info(DispatchCall *call, void *args, void *retp)
     return 0;
 }
 
-/* Both statistics calls: nparams 0 asks for the count only. */
+/*
+ * Both statistics calls: reads @get's statistics for @which into *stats.
+ * nparams 0 asks for the count only.  Returns how many of them the reply
+ * carries (copied with host_stat_copy()), or -1.
+ */
 static int
-host_stats_check(int nparams)
+host_stats_get(int (*get)(int which, GArray **stats), int which, int nparams,
+               GArray **stats, int *ret_nparams)
 {
     if (nparams < 0 || nparams > REMOTE_NODE_MEMORY_STATS_MAX) {
         error_report(VK_FROM_RPC, VK_ERR_RPC, "%s", _("nparams too large"));
         return -1;
     }
-    return 0;
+    if (get(which, stats) < 0)
+        return -1;
+    *ret_nparams = (int) (*stats)->len;
+    if (nparams == 0)
+        return 0;
+    *ret_nparams = (int) MIN((*stats)->len, (guint) nparams);
+    return *ret_nparams;
+}
+
+static void
+host_stat_copy(GArray *stats, int i, remote_nonnull_string *field, u_quad_t *value)
+{
+    const HostNodeStat *st = &g_array_index(stats, HostNodeStat, i);
+
+    *field = g_strdup(st->field);
+    *value = st->value;
 }
 
 static int
@@ -76,24 +96,16 @@ host_get_memory_stats(DispatchCall *call, void *argsp, void *retp)
     remote_node_get_memory_stats_args *args = argsp;
     remote_node_get_memory_stats_ret *ret = retp;
     g_autoptr(GArray) stats = NULL;
-    guint n;
+    int n = host_stats_get(host_node_get_memory_stats, args->cellNum, args->nparams,
+                           &stats, &ret->nparams);
 
-    if (host_stats_check(args->nparams) < 0 ||
-        host_node_get_memory_stats(args->cellNum, &stats) < 0)
+    if (n < 0)
         return -1;
-    ret->nparams = (int) stats->len;
-    if (args->nparams == 0)
-        return 0;
-    n = MIN(stats->len, (guint) args->nparams);
-    ret->params.params_len = n;
+    ret->params.params_len = (u_int) n;
     ret->params.params_val = g_new0(remote_node_get_memory_stats, n);
-    for (guint i = 0; i < n; i++) {
-        HostNodeStat *st = &g_array_index(stats, HostNodeStat, i);
-
-        ret->params.params_val[i].field = g_strdup(st->field);
-        ret->params.params_val[i].value = st->value;
-    }
-    ret->nparams = (int) n;
+    for (int i = 0; i < n; i++)
+        host_stat_copy(stats, i, &ret->params.params_val[i].field,
+                       &ret->params.params_val[i].value);
     return 0;
 }
 
@@ -103,24 +115,16 @@ host_get_cpu_stats(DispatchCall *call, void *argsp, void *retp)
     remote_node_get_cpu_stats_args *args = argsp;
     remote_node_get_cpu_stats_ret *ret = retp;
     g_autoptr(GArray) stats = NULL;
-    guint n;
+    int n = host_stats_get(host_node_get_cpu_stats, args->cpuNum, args->nparams,
+                           &stats, &ret->nparams);
 
-    if (host_stats_check(args->nparams) < 0 ||
-        host_node_get_cpu_stats(args->cpuNum, &stats) < 0)
+    if (n < 0)
         return -1;
-    ret->nparams = (int) stats->len;
-    if (args->nparams == 0)
-        return 0;
-    n = MIN(stats->len, (guint) args->nparams);
-    ret->params.params_len = n;
+    ret->params.params_len = (u_int) n;
     ret->params.params_val = g_new0(remote_node_get_cpu_stats, n);
-    for (guint i = 0; i < n; i++) {
-        HostNodeStat *st = &g_array_index(stats, HostNodeStat, i);
-
-        ret->params.params_val[i].field = g_strdup(st->field);
-        ret->params.params_val[i].value = st->value;
-    }
-    ret->nparams = (int) n;
+    for (int i = 0; i < n; i++)
+        host_stat_copy(stats, i, &ret->params.params_val[i].field,
+                       &ret->params.params_val[i].value);
     return 0;
 }
 

@@ -21,6 +21,8 @@
 #include "daemon/event.h"
 #include "daemon/listen.h"
 #include "driver/domain/domain-driver.h"
+#include "driver/network/network-driver.h"
+#include "driver/storage/storage-driver.h"
 #include "driver/domain/domain-lifecycle.h"
 #include "util/error.h"
 #include "util/i18n.h"
@@ -314,11 +316,14 @@ daemon_run(Options *o)
     g_unix_signal_add(SIGTERM, on_sigterm, &d);
     g_unix_signal_add(SIGINT, on_sigterm, &d);
     g_unix_signal_add(SIGHUP, on_sighup, &d);
-    /* Drivers get d.event_sink here (unless listen_only). */
+    /* Drivers get d.event_sink here (unless listen_only).  Storage and
+     * networks first: autostarted domains may use their volumes and ports. */
     if (!o->listen_only) {
         g_autofree char *cfg_dir = paths_config_dir();
         g_autofree char *state_dir = paths_state_dir();
 
+        storage_driver_init(&d.event_sink);
+        network_driver_init(&d.event_sink);
         domains = domain_driver_new(cfg_dir, state_dir, &d.event_sink);
         domain_driver_load(domains);
         domain_driver_set_default(domains);
@@ -334,6 +339,10 @@ daemon_run(Options *o)
     g_main_loop_run(d.loop);
     sd_notify(0, "STOPPING=1");
     listen_cleanup(listeners);
+    if (!o->listen_only) {
+        network_driver_shutdown();
+        storage_driver_shutdown();
+    }
     unlink(pid_path);
     ret = 0;
  out:

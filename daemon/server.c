@@ -49,6 +49,18 @@ server_run_job(gpointer data, gpointer user_data)
     g_atomic_int_add(&srv->busy_workers, -1);
 }
 
+/* Normal workers: also counted apart, so priority calls know whether one
+ * of them is free. */
+static void
+server_run_normal_job(gpointer data, gpointer user_data)
+{
+    Server *srv = user_data;
+
+    g_atomic_int_inc(&srv->busy_normal);
+    server_run_job(data, user_data);
+    g_atomic_int_add(&srv->busy_normal, -1);
+}
+
 void
 server_limits_from_config(ServerLimits *limits, const DaemonConfig *cfg,
                           bool admin)
@@ -100,7 +112,7 @@ server_new(const char *name, GMainContext *ctx, const ServerProgram *program,
                                          (GDestroyNotify) client_unref);
     srv->listeners = g_ptr_array_new_with_free_func((GDestroyNotify) listener_free);
     srv->accepting = true;
-    srv->workers = g_thread_pool_new(server_run_job, srv,
+    srv->workers = g_thread_pool_new(server_run_normal_job, srv,
                                      MAX(limits->max_workers, 1), FALSE, NULL);
     if (limits->prio_workers > 0)
         srv->prio_pool = g_thread_pool_new(server_run_job, srv,
@@ -395,7 +407,11 @@ server_dispatch_call(Server *srv, Client *client, Message *call)
     job = g_new0(CallJob, 1);
     job->client = client_ref(client);
     job->call = call;
-    if (queue == CALL_QUEUE_PRIORITY && srv->prio_pool)
+    /* As libvirtd: a priority call takes a normal worker when one is free
+     * and the priority workers when slow calls occupy them all. */
+    if (queue == CALL_QUEUE_PRIORITY && srv->prio_pool &&
+        (g_atomic_int_get(&srv->busy_normal) >= (int) g_thread_pool_get_max_threads(srv->workers) ||
+         g_thread_pool_unprocessed(srv->workers) > 0))
         g_thread_pool_push(srv->prio_pool, job, NULL);
     else
         g_thread_pool_push(srv->workers, job, NULL);

@@ -57,6 +57,7 @@ struct _Server {
     bool accepting;               /* main loop */
     gint inflight;                /* atomic: calls being processed */
     gint busy_workers;            /* atomic */
+    gint busy_normal;             /* atomic: of them, normal workers */
 
     GThreadPool *workers;
     GThreadPool *prio_pool;

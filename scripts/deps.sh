@@ -14,7 +14,7 @@ PACKAGES=(
     virtinst python3-pytest python3-lxml ansible virt-manager xvfb xdotool
     # host tooling used by drivers and tests
     iproute2 nftables dnsmasq-base busybox-static netcat-openbsd util-linux procps
-    kmod e2fsprogs parted lvm2 psmisc
+    kmod e2fsprogs parted lvm2 psmisc acpica-tools strace
 )
 
 missing=()

@@ -5,6 +5,7 @@ rates, latencies and the ratios of the first daemon to the second.
 
 Usage: bench.py DURATION NAME=URI NAME=URI"""
 import multiprocessing
+import os
 import statistics
 import sys
 import time
@@ -54,12 +55,21 @@ def version_parallel(uri, duration, clients, method='getVersion'):
     return len(lat) / duration, lat
 
 
+def cpu_seconds(pid):
+    """User+system CPU time of a process (and its threads), in seconds."""
+    if not pid:
+        return 0.0
+    with open('/proc/%d/stat' % pid) as f:
+        fields = f.read().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
 def pct(lat, p):
     s = sorted(lat)
     return s[min(len(s) - 1, int(len(s) * p / 100))] * 1e6
 
 
-def measure(uri, duration):
+def measure(uri, duration, pid):
     r = {}
     r['open_close_per_s'] = open_close(uri, duration)
     lat1 = version_loop(uri, duration)
@@ -77,7 +87,11 @@ def measure(uri, duration):
     r['lib_per_s_1'] = len(lat1) / duration
     r['lib_p50_us_1'] = pct(lat1, 50)
     r['lib_p99_us_1'] = pct(lat1, 99)
+    cpu0 = cpu_seconds(pid)
     rate8, lat8 = version_parallel(uri, duration, 8, 'getLibVersion')
+    # Daemon CPU per call: what the server costs, independent of how busy
+    # the shared machine and the python clients are.
+    r['lib_cpu_us_8'] = (cpu_seconds(pid) - cpu0) / max(len(lat8), 1) * 1e6
     r['lib_per_s_8'] = rate8
     r['lib_p99_us_8'] = pct(lat8, 99)
     return r
@@ -100,7 +114,9 @@ def main():
     targets = [a.split('=', 1) for a in sys.argv[2:]]
     for name, uri in targets:
         warm_up(name, uri)
-    results = {name: measure(uri, duration) for name, uri in targets}
+    pids = dict(x.split(':') for x in os.environ.get('BENCH_PIDS', '').split(',') if x)
+    results = {name: measure(uri, duration, int(pids.get(name, 0)))
+               for name, uri in targets}
     names = [n for n, _ in targets]
     rows = [('open+close /s', 'open_close_per_s', True),
             ('getVersion /s, 1 client', 'rtt_per_s_1', True),
@@ -113,7 +129,8 @@ def main():
             ('getLibVersion /s, 8 clients', 'lib_per_s_8', True),
             ('getLibVersion p50 us, 1', 'lib_p50_us_1', False),
             ('getLibVersion p99 us, 1', 'lib_p99_us_1', False),
-            ('getLibVersion p99 us, 8', 'lib_p99_us_8', False)]
+            ('getLibVersion p99 us, 8', 'lib_p99_us_8', False),
+            ('daemon CPU us per call, 8', 'lib_cpu_us_8', False)]
     print('%-28s %14s %14s %10s' % ('metric', names[0], names[1], 'ratio'))
     for label, key, higher_better in rows:
         a, b = results[names[0]][key], results[names[1]][key]

@@ -57,6 +57,6 @@ wait_sock /run/libvirt/libvirt-sock
 wait_sock "$work/vk/run/libvirt/libvirt-sock"
 
 echo "virtkvmd $(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo '?') vs libvirtd $(libvirtd --version | awk '{print $NF}'), ${duration}s per measurement, $(nproc) CPUs"
-/usr/bin/python3 "$here/bench.py" "$duration" \
+BENCH_PIDS="virtkvmd:$vkpid,libvirtd:$lvpid" /usr/bin/python3 "$here/bench.py" "$duration" \
     "virtkvmd=qemu+unix:///system?socket=$work/vk/run/libvirt/libvirt-sock" \
     "libvirtd=qemu+unix:///system?socket=/run/libvirt/libvirt-sock"

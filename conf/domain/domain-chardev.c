@@ -6,7 +6,7 @@
 
 #define CHR_GRAMMAR(kind) \
     kind " type=null|vc|pty|dev|file|pipe|stdio|udp|tcp|unix|spicevmc tty\n" \
-    "  source path mode=bind|connect host service append=on|off\n" \
+    "  source path=/ mode=bind|connect host=w service=#0-65535 append=on|off\n" \
     "  protocol type=raw|telnet|telnets|tls\n" \
     "  target type port=# name address state=connected|disconnected\n" \
     "    model name=isa-serial|usb-serial|pci-serial|spapr-vio-serial|system-serial|sclp-serial|16550a\n" \

@@ -34,23 +34,25 @@ free_node(xmlNode *n)
         xmlFreeNode(n);
 }
 
+static void
+domain_def_free_kept(DomainDef *def)
+{
+    xmlNode *kept[] = {
+        def->metadata, def->memory_backing, def->memtune, def->blkiotune,
+        def->numatune, def->cputune, def->iothreads, def->cpu.node, def->sysinfo,
+        def->features, def->clock, def->pm, def->resource, def->perf,
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(kept); i++)
+        free_node(kept[i]);
+}
+
 void
 domain_def_free(DomainDef *def)
 {
-    xmlNode *kept[] = {
-        def ? def->metadata : NULL, def ? def->memory_backing : NULL,
-        def ? def->memtune : NULL, def ? def->blkiotune : NULL,
-        def ? def->numatune : NULL, def ? def->cputune : NULL,
-        def ? def->iothreads : NULL, def ? def->cpu.node : NULL,
-        def ? def->sysinfo : NULL, def ? def->features : NULL,
-        def ? def->clock : NULL, def ? def->pm : NULL,
-        def ? def->resource : NULL, def ? def->perf : NULL,
-    };
-
     if (!def)
         return;
-    for (size_t i = 0; i < G_N_ELEMENTS(kept); i++)
-        free_node(kept[i]);
+    domain_def_free_kept(def);
     g_free(def->name);
     g_free(def->genid);
     g_free(def->title);
@@ -140,6 +142,9 @@ parse_genid(DomainDef *def, xmlNode *node)
         dom_error(VK_ERR_XML_ERROR, _("malformed genid element '%1$s'"), def->genid);
         return -1;
     }
+    g_free(def->genid);
+    def->genid = g_malloc(DOMAIN_UUID_STRLEN);
+    domain_uuid_format(tmp, def->genid);    /* canonical form */
     return 0;
 }
 
@@ -149,6 +154,11 @@ parse_metadata(DomainDef *def, xmlNode *node)
     g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
 
     for (xmlNode *c = node->children; c; c = c->next) {
+        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
+            !xmlIsBlankNode(c)) {
+            dom_error(VK_ERR_XML_ERROR, _("unexpected text in element <metadata>"));
+            return -1;
+        }
         if (c->type != XML_ELEMENT_NODE)
             continue;
         if (!c->ns || !c->ns->href) {
@@ -175,7 +185,7 @@ parse_text_field(DomainDef *def, xmlNode *node)
 
     if (parse_text_once(node, slot) < 0)
         return -1;
-    if (slot == &def->title && strchr(*slot, '\n')) {
+    if (slot == &def->title && strpbrk(*slot, "\r\n")) {
         dom_error(VK_ERR_XML_ERROR, _("title can't contain newlines"));
         return -1;
     }

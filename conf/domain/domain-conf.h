@@ -15,6 +15,20 @@
  * DomainDeviceAddress so address assignment and duplicate checks see
  * every device.  Anything not in the grammar is an error naming it.
  *
+ * Defaults (domain-defaults.c) follow libvirt 9.0's qemu driver with QEMU
+ * 7.2 as measured against a real libvirtd: machine pc/q35 expanded to
+ * pc-i440fx-7.2/pc-q35-7.2, arch x86_64, boot dev hd, clock utc, emulator
+ * = domain_default_emulator(), disk bus from the target prefix, driver
+ * qemu/raw, MAC 52:54:00:xx:xx:xx, console <-> serial pairing, USB
+ * (piix3-uhci on pc, qemu-xhci on q35), pci-root/pcie-root, sata on q35,
+ * controllers implied by drive addresses, virtio-serial for channels,
+ * ps2 mouse+keyboard, cirrus video when there is graphics, one <audio>,
+ * memballoon virtio, then drive/virtio-serial/USB/PCI addresses in
+ * libvirt's order.  Deliberate differences: every PCI device sits on
+ * bus 0 (our VMM has one host bridge; libvirt puts q35 devices behind
+ * pcie-root-ports), and an interface without <model> gets virtio (the
+ * only NIC our VMM has; libvirt would pick rtl8139).
+ *
  * Ownership: every pointer in these structs is owned by its parent and
  * freed by domain_def_free().  Strings are g_malloc'ed (g_free them when
  * replacing).  GPtrArrays carry their element free function.
@@ -236,21 +250,30 @@ typedef struct {
 } DomainDef;
 
 enum {
-    /* also validate the input against libvirt's domain.rng */
+    /* also validate the input against libvirt's domain.rng (the schema
+     * is loaded per call: slow, use it for VIR_DOMAIN_DEFINE_VALIDATE) */
     DOMAIN_DEF_PARSE_VALIDATE = 1 << 0,
-    /* the document is an inactive config (ignore runtime-only fields) */
+    /* the document is an inactive config; runtime-only data (the root id,
+     * pty paths, channel state, auto tap names vnetN) is ignored anyway
+     * unless DOMAIN_DEF_PARSE_STATUS is given */
     DOMAIN_DEF_PARSE_INACTIVE = 1 << 1,
-    /* do not fill in defaults (raw round trips in tests) */
+    /* do not fill in defaults (raw round trips in tests, copies) */
     DOMAIN_DEF_PARSE_SKIP_DEFAULTS = 1 << 2,
     /* the document is a status file: keep id and runtime fields */
     DOMAIN_DEF_PARSE_STATUS = 1 << 3,
 };
 
 enum {
-    DOMAIN_DEF_FORMAT_INACTIVE = 1 << 0,   /* no id, no runtime fields */
-    DOMAIN_DEF_FORMAT_SECURE = 1 << 1,     /* include passwords */
-    DOMAIN_DEF_FORMAT_MIGRATABLE = 1 << 2, /* omit host-local defaults */
-    DOMAIN_DEF_FORMAT_STATUS = 1 << 3,     /* runtime fields too */
+    /* no id, no runtime fields (wins over STATUS) */
+    DOMAIN_DEF_FORMAT_INACTIVE = 1 << 0,
+    /* include graphics passwd= (VIR_DOMAIN_XML_SECURE) */
+    DOMAIN_DEF_FORMAT_SECURE = 1 << 1,
+    /* leave out the implicit x86 devices (ps2 inputs, PCI root, default
+     * PIIX3 USB) like VIR_DOMAIN_XML_MIGRATABLE; parsing adds them back */
+    DOMAIN_DEF_FORMAT_MIGRATABLE = 1 << 2,
+    /* runtime fields too: id (when >= 0), pty tty/source path, channel
+     * target state */
+    DOMAIN_DEF_FORMAT_STATUS = 1 << 3,
 };
 
 /*

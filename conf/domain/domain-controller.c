@@ -7,7 +7,8 @@
 static const char controller_grammar[] =
     "controller type=ide|fdc|scsi|sata|virtio-serial|usb|pci index=# model"
     " ports=# vectors=#\n"
-    "  model name\n"
+    "  model name=pci-bridge|i82801b11-bridge|ioh3420|pcie-root-port|x3130-upstream"
+    "|xio3130-downstream|pxb|pxb-pcie|pcie-pci-bridge|spapr-pci-host-bridge\n"
     "  target chassisNr=# chassis=# port=# busNr=# index=# hotplug=on|off\n"
     "  master startport=#\n"
     "  driver queues=# iothread=#\n"

@@ -7,7 +7,7 @@
 #define DOMAIN_MAX_VCPUS 1024
 
 static const char vcpu_grammar[] =
-    "vcpu placement=static|auto cpuset current=# :#\n";
+    "vcpu placement=static|auto cpuset=c current=# :#\n";
 
 static const char cpu_grammar[] =
     "cpu mode=custom|host-model|host-passthrough|maximum match=minimum|exact|strict"
@@ -19,13 +19,13 @@ static const char cpu_grammar[] =
     "  maxphysaddr mode=emulate|passthrough bits=#\n"
     "  *feature policy=force|require|optional|disable|forbid name\n"
     "  numa\n"
-    "    *cell id=# cpus memory=# unit memAccess=shared|private discard=yes|no\n"
+    "    *cell id=# cpus=c memory=# unit memAccess=shared|private discard=yes|no\n"
     "      distances\n"
     "        *sibling id=# value=#\n";
 
 static const char cputune_grammar[] =
     "cputune\n"
-    "  shares :#\n"
+    "  shares :#2-262144\n"
     "  period :#\n"
     "  quota :-#\n"
     "  global_period :#\n"
@@ -34,10 +34,10 @@ static const char cputune_grammar[] =
     "  emulator_quota :-#\n"
     "  iothread_period :#\n"
     "  iothread_quota :-#\n"
-    "  *vcpupin vcpu=# cpuset\n"
-    "  emulatorpin cpuset\n"
-    "  *iothreadpin iothread=# cpuset\n"
-    "  *vcpusched vcpus scheduler=batch|idle|fifo|rr priority=#\n";
+    "  *vcpupin vcpu=# cpuset=c\n"
+    "  emulatorpin cpuset=c\n"
+    "  *iothreadpin iothread=# cpuset=c\n"
+    "  *vcpusched vcpus=c scheduler=batch|idle|fifo|rr priority=#\n";
 
 static const char iothreads_grammar[] = "iothreads :#\n";
 
@@ -93,6 +93,10 @@ cpu_normalize_cells(DomainCpuDef *cpu, xmlNode *numa)
             return -1;
         if (!xmlHasProp(c, (const xmlChar *) "cpus")) {
             dom_error(VK_ERR_XML_ERROR, _("missing 'cpus' of NUMA cell"));
+            return -1;
+        }
+        if (dom_child(c, "distances") && !dom_child(dom_child(c, "distances"), "sibling")) {
+            dom_error(VK_ERR_XML_ERROR, _("NUMA cell <distances> needs a <sibling>"));
             return -1;
         }
         dom_set_uint(c, "memory", kib);

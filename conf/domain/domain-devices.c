@@ -113,6 +113,30 @@ domain_devices_parse(DomainDef *def, xmlNode *devices)
     return 0;
 }
 
+/* MIGRATABLE leaves out what every x86 guest gets implicitly, as libvirt
+ * does for older destinations: ps2 mouse/keyboard, the PCI root and the
+ * default PIIX3 USB controller. */
+static bool
+migratable_skip_input(const DomainGenericDev *d, unsigned int flags)
+{
+    g_autofree char *bus = NULL;
+
+    if (!(flags & DOMAIN_DEF_FORMAT_MIGRATABLE) || d->kind != DOMAIN_GENERIC_INPUT)
+        return false;
+    bus = xml_get_prop(d->node, "bus");
+    return g_strcmp0(bus, "ps2") == 0;
+}
+
+static bool
+migratable_skip_controller(const DomainControllerDef *c, unsigned int flags)
+{
+    if (!(flags & DOMAIN_DEF_FORMAT_MIGRATABLE) || c->idx != 0)
+        return false;
+    if (c->type == DOMAIN_CONTROLLER_PCI)
+        return g_strcmp0(c->model, "pci-root") == 0 || g_strcmp0(c->model, "pcie-root") == 0;
+    return c->type == DOMAIN_CONTROLLER_USB && g_strcmp0(c->model, "piix3-uhci") == 0;
+}
+
 static void
 format_generic(const DomainDef *def, xmlNode *devs, DomainGenericKind kind,
                unsigned int flags)
@@ -120,7 +144,7 @@ format_generic(const DomainDef *def, xmlNode *devs, DomainGenericKind kind,
     for (guint i = 0; i < def->generic->len; i++) {
         const DomainGenericDev *d = g_ptr_array_index(def->generic, i);
 
-        if (d->kind == kind)
+        if (d->kind == kind && !migratable_skip_input(d, flags))
             domain_generic_format(devs, d, flags);
     }
 }
@@ -146,8 +170,12 @@ domain_devices_format(const DomainDef *def, xmlNode *root, unsigned int flags)
         dom_add_text(devs, "emulator", def->emulator);
     for (guint i = 0; i < def->disks->len; i++)
         domain_disk_format(devs, g_ptr_array_index(def->disks, i));
-    for (guint i = 0; i < def->controllers->len; i++)
-        domain_controller_format(devs, g_ptr_array_index(def->controllers, i));
+    for (guint i = 0; i < def->controllers->len; i++) {
+        const DomainControllerDef *c = g_ptr_array_index(def->controllers, i);
+
+        if (!migratable_skip_controller(c, flags))
+            domain_controller_format(devs, c);
+    }
     format_generic(def, devs, DOMAIN_GENERIC_FILESYSTEM, flags);
     for (guint i = 0; i < def->nets->len; i++)
         domain_net_format(devs, g_ptr_array_index(def->nets, i));

@@ -4,19 +4,21 @@
 
 #include "conf/domain/domain-priv.h"
 
+#define DISK_PROTOCOLS "nbd|rbd|sheepdog|gluster|iscsi|http|https|ftp|ftps|tftp|ssh|vxhs|nfs"
+
 #define BACKING_LEVEL(ind) \
     ind "backingStore type=file|block|network index=#\n" \
     ind "  format type=raw|qcow2\n" \
-    ind "  source file dev protocol name index=#\n" \
-    ind "    *host name port transport=tcp|unix|rdma socket\n"
+    ind "  source file=/ dev=/ protocol=" DISK_PROTOCOLS " name index=#\n" \
+    ind "    *host name=d port=#0-65535 transport=tcp|unix|rdma socket=/\n"
 
 static const char disk_grammar[] =
     "disk type=file|block|network|volume device=disk|cdrom|floppy|lun\n"
     "  driver name=qemu type cache=default|none|writethrough|writeback|directsync|unsafe"
     " io=native|threads|io_uring discard=unmap|ignore detect_zeroes=off|on|unmap\n"
-    "  source file dev protocol name pool volume mode=host|direct"
+    "  source file=/ dev=/ protocol=" DISK_PROTOCOLS " name pool=w volume mode=host|direct"
     " startupPolicy=mandatory|requisite|optional\n"
-    "    *host name port transport=tcp|unix|rdma socket\n"
+    "    *host name=d port=#0-65535 transport=tcp|unix|rdma socket=/\n"
     "  target dev bus=ide|fdc|scsi|virtio|usb|sata tray=open|closed\n"
     "  readonly\n"
     "  shareable\n"
@@ -130,6 +132,10 @@ disk_check_source(const DomainDiskDef *d, xmlNode *src)
         (!xmlHasProp(src, (const xmlChar *) "pool") ||
          !xmlHasProp(src, (const xmlChar *) "volume"))) {
         dom_error(VK_ERR_XML_ERROR, _("volume disk source needs 'pool' and 'volume'"));
+        return -1;
+    }
+    if (d->type == DOMAIN_DISK_TYPE_NETWORK && !dom_child(src, "host")) {
+        dom_error(VK_ERR_XML_ERROR, _("network disk source needs a <host>"));
         return -1;
     }
     if (d->type != DOMAIN_DISK_TYPE_NETWORK && dom_child(src, "host")) {

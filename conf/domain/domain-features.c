@@ -47,7 +47,7 @@ static const char features_grammar[] =
     "  msrs unknown=ignore|fault\n";
 
 static const char clock_grammar[] =
-    "clock offset=utc|localtime|timezone|variable timezone adjustment basis=utc|localtime\n"
+    "clock offset=utc|localtime|timezone|variable timezone=w adjustment=w basis=utc|localtime\n"
     "  *timer name=platform|pit|rtc|hpet|tsc|kvmclock|hypervclock present=yes|no"
     " tickpolicy=delay|catchup|merge|discard track=boot|guest|wall"
     " mode=auto|native|emulate|paravirt|smpsafe frequency=#\n"

@@ -8,11 +8,11 @@
 #include "conf/domain/domain-priv.h"
 
 static const char graphics_grammar[] =
-    "graphics type=vnc|spice|sdl|rdp|desktop|dbus|egl-headless port=-# autoport=yes|no"
-    " websocket=-# listen passwd passwdValidTo connected=keep|disconnect|fail"
-    " sharePolicy=allow-exclusive|force-shared|ignore keymap socket tlsPort=-#"
+    "graphics type=vnc|spice|sdl|rdp|desktop|dbus|egl-headless port=p autoport=yes|no"
+    " websocket=p listen passwd passwdValidTo connected=keep|disconnect|fail"
+    " sharePolicy=allow-exclusive|force-shared|ignore keymap=w socket=/ tlsPort=p"
     " defaultMode=any|secure|insecure display xauth fullscreen=yes|no\n"
-    "  *listen type=address|network|socket|none address network socket autoport=yes|no\n"
+    "  *listen type=address|network|socket|none address=w network=w socket=/ autoport=yes|no\n"
     "  *channel name=main|display|inputs|cursor|playback|record|smartcard|usbredir"
     " mode=any|secure|insecure\n"
     "  image compression=auto_glz|auto_lz|quic|glz|lz|off\n"

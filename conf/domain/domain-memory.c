@@ -15,7 +15,7 @@ static const char max_grammar[] = "maxMemory unit slots=# :#\n";
 static const char backing_grammar[] =
     "memoryBacking\n"
     "  hugepages\n"
-    "    *page size=# unit nodeset\n"
+    "    *page size=# unit nodeset=c\n"
     "  nosharepages\n"
     "  locked\n"
     "  source type=file|anonymous|memfd\n"
@@ -32,10 +32,10 @@ static const char memtune_grammar[] =
 
 static const char blkiotune_grammar[] =
     "blkiotune\n"
-    "  weight :#\n"
+    "  weight :#100-1000\n"
     "  *device\n"
     "    path :\n"
-    "    weight :#\n"
+    "    weight :#100-1000\n"
     "    read_iops_sec :#\n"
     "    write_iops_sec :#\n"
     "    read_bytes_sec :#\n"
@@ -43,8 +43,8 @@ static const char blkiotune_grammar[] =
 
 static const char numatune_grammar[] =
     "numatune\n"
-    "  memory mode=interleave|strict|preferred|restrictive nodeset placement=static|auto\n"
-    "  *memnode cellid=# mode=interleave|strict|preferred|restrictive nodeset\n";
+    "  memory mode=interleave|strict|preferred|restrictive nodeset=c placement=static|auto\n"
+    "  *memnode cellid=# mode=interleave|strict|preferred|restrictive nodeset=c\n";
 
 static int
 memory_check_range(unsigned long long kib, const char *what)

@@ -11,7 +11,7 @@
 static const char rng_grammar[] =
     "rng model=virtio|virtio-transitional|virtio-non-transitional\n"
     "  rate bytes=# period=#\n"
-    "  backend model :\n"
+    "  backend model :/\n"
     "  address ...\n";
 
 static const char memballoon_grammar[] =
@@ -28,7 +28,7 @@ static const char watchdog_grammar[] =
 static const char tpm_grammar[] =
     "tpm model=tpm-tis|tpm-crb|tpm-spapr|spapr-tpm-proxy\n"
     "  backend type=passthrough|emulator|external version=1.2|2.0 persistent_state=yes|no\n"
-    "    device path\n"
+    "    device path=/\n"
     "    encryption secret\n"
     "    source type=unix mode=connect path\n"
     "    active_pcr_banks\n"
@@ -41,8 +41,8 @@ static const char hostdev_grammar[] =
     "hostdev mode=subsystem type=pci|usb|scsi|mdev managed=yes|no model=vfio-pci|vfio-ccw|vfio-ap"
     " display=on|off\n"
     "  source startupPolicy=mandatory|requisite|optional\n"
-    "    vendor id\n"
-    "    product id\n"
+    "    vendor id=x\n"
+    "    product id=x\n"
     "    address type=pci|usb|scsi domain=# bus=# slot=# function=# device=#"
     " target=# unit=# uuid\n"
     "    adapter name\n"
@@ -57,11 +57,11 @@ static const char filesystem_grammar[] =
     "filesystem type=mount|block|file|template|ram|bind|volume"
     " accessmode=passthrough|mapped|squash multidevs=default|remap|forbid|warn fmode dmode\n"
     "  driver type=path|handle|loop|nbd|ploop|virtiofs format wrpolicy=immediate queue=#\n"
-    "  binary path xattr=on|off\n"
+    "  binary path=/ xattr=on|off\n"
     "    cache mode=none|always\n"
     "    lock posix=on|off flock=on|off\n"
     "    sandbox mode=namespace|chroot\n"
-    "  source dir file name socket usage=# units\n"
+    "  source dir=/ file=/ name socket=/ usage=# units\n"
     "  target dir\n"
     "  readonly\n"
     "  address ...\n";

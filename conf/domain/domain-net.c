@@ -7,10 +7,10 @@
 
 static const char net_grammar[] =
     "interface type=user|ethernet|network|bridge|direct\n"
-    "  source network bridge dev mode=vepa|bridge|private|passthrough portgroup\n"
+    "  source network=w bridge=w dev=w mode=vepa|bridge|private|passthrough portgroup=w\n"
     "  mac address\n"
     "  model type\n"
-    "  target dev\n"
+    "  target dev=w\n"
     "  script path\n"
     "  driver name=qemu|vhost queues=#\n"
     "  link state=up|down\n"
@@ -20,9 +20,10 @@ static const char net_grammar[] =
     "    inbound average=# peak=# burst=# floor=#\n"
     "    outbound average=# peak=# burst=#\n"
     "  virtualport type=openvswitch|802.1Qbg|802.1Qbh|midonet\n"
-    "    parameters interfaceid profileid managerid=# typeid=# typeidversion=# instanceid\n"
-    "  filterref filter\n"
-    "    *parameter name value\n"
+    "    parameters interfaceid=u profileid=w managerid=#0-255 typeid=# typeidversion=#0-255"
+    " instanceid=u\n"
+    "  filterref filter=[a-zA-Z0-9_.:-]\n"
+    "    *parameter name=[a-zA-Z0-9_] value=[a-zA-Z0-9_.:]\n"
     "  address ...\n";
 
 static const char *const net_models[] = {

@@ -9,12 +9,12 @@ static const char os_grammar[] =
     "  type arch=x86_64|i686 machine :hvm\n"
     "  firmware\n"
     "    *feature enabled=yes|no name=enrolled-keys|secure-boot\n"
-    "  loader readonly=yes|no secure=yes|no type=rom|pflash :\n"
-    "  nvram template :\n"
-    "  kernel :\n"
-    "  initrd :\n"
+    "  loader readonly=yes|no secure=yes|no type=rom|pflash :/\n"
+    "  nvram template=/ :/\n"
+    "  kernel :/\n"
+    "  initrd :/\n"
     "  cmdline :\n"
-    "  dtb :\n"
+    "  dtb :/\n"
     "  *boot dev=fd|cdrom|hd|network\n"
     "  bootmenu enable=yes|no timeout=#\n"
     "  smbios mode=emulate|host|sysinfo\n"
@@ -124,8 +124,10 @@ domain_os_parse(DomainDef *def, xmlNode *node)
     os->type = g_strstrip(xml_get_content(t));
     os->arch = xml_get_prop(t, "arch");
     os->machine = xml_get_prop(t, "machine");
-    if (os->machine && !g_str_has_prefix(os->machine, "pc") &&
-        !g_str_has_prefix(os->machine, "q35")) {
+    if (os->machine && ((!g_str_has_prefix(os->machine, "pc") &&
+                         !g_str_has_prefix(os->machine, "q35")) ||
+                        strspn(os->machine, "abcdefghijklmnopqrstuvwxyz0123456789_.-") !=
+                        strlen(os->machine))) {
         dom_error(VK_ERR_CONFIG_UNSUPPORTED, _("unsupported machine type '%1$s'"),
                   os->machine);
         return -1;

@@ -19,6 +19,15 @@
  *   attr            any string value
  *   attr=a|b|c      one of the listed values
  *   attr=#          unsigned integer (decimal, or 0x hex)
+ *   attr=#LO-HI     unsigned integer within [LO, HI]
+ *   attr=x          0x + 4 hex digits (USB/PCI vendor and product ids)
+ *   attr=w          a word: letters, digits and _ . : + / -
+ *   attr=/          an absolute path (also ":/" for text content)
+ *   attr=u          a UUID in its 36-character form
+ *   attr=c          a CPU/node set: 0-3,^2,8
+ *   attr=p          a port: -1 (automatic) or 0..65535
+ *   attr=d          a DNS name or IPv4 address
+ *   attr=[a-z0-9_]  one or more characters of the set (ranges allowed)
  *   attr=-#         signed integer
  *   ...             element checked by its own parser
  *   :               free text content allowed
@@ -32,6 +41,9 @@ typedef struct DomSpec DomSpec;
  * equal the grammar's first line.  0, or -1 with an error naming the
  * element path and the offending element, attribute or value. */
 int dom_spec_check(const char *grammar, xmlNode *node, const char *path);
+
+/* "0-3,^2,8" syntax of libvirt's cpusets and nodesets. */
+bool dom_cpuset_valid(const char *v);
 
 /* First element child of @node named @name (no namespace), or NULL. */
 xmlNode *dom_child(xmlNode *node, const char *name);

@@ -4,6 +4,7 @@
  * tree builder and the libvirt-style serializer shared by conf/domain.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,14 @@ typedef enum {
     SPEC_ENUM,
     SPEC_UINT,
     SPEC_INT,
+    SPEC_HEXID,     /* 0x + 4 hex digits (USB/PCI ids) */
+    SPEC_WORD,      /* [A-Za-z0-9_.:+/-]+ */
+    SPEC_PATH,      /* absolute path */
+    SPEC_UUID,      /* 8-4-4-4-12 hex digits */
+    SPEC_CPUSET,    /* 0-3,^2,8 */
+    SPEC_PORT,      /* -1 or 0..65535 */
+    SPEC_DNS,       /* [A-Za-z0-9.-]+ */
+    SPEC_CHARSET,   /* [set]: one or more characters of the set */
     SPEC_NONE,      /* text only: no text allowed */
 } SpecKind;
 
@@ -21,6 +30,8 @@ typedef struct {
     char *name;
     SpecKind kind;
     char **values;  /* SPEC_ENUM */
+    unsigned long long lo, hi;  /* SPEC_UINT range */
+    guint8 set[32];             /* SPEC_CHARSET bitmap */
 } SpecAttr;
 
 struct DomSpec {
@@ -38,10 +49,40 @@ static GHashTable *spec_cache;
 static void
 spec_parse_value(SpecAttr *a, const char *v)
 {
+    a->hi = G_MAXUINT64;
     if (!v) {
         a->kind = SPEC_ANY;
-    } else if (strcmp(v, "#") == 0) {
+    } else if (v[0] == '#') {
         a->kind = SPEC_UINT;
+        if (v[1])
+            g_assert(sscanf(v + 1, "%llu-%llu", &a->lo, &a->hi) == 2);
+    } else if (strcmp(v, "x") == 0) {
+        a->kind = SPEC_HEXID;
+    } else if (strcmp(v, "w") == 0) {
+        a->kind = SPEC_WORD;
+    } else if (strcmp(v, "/") == 0) {
+        a->kind = SPEC_PATH;
+    } else if (strcmp(v, "u") == 0) {
+        a->kind = SPEC_UUID;
+    } else if (strcmp(v, "c") == 0) {
+        a->kind = SPEC_CPUSET;
+    } else if (strcmp(v, "p") == 0) {
+        a->kind = SPEC_PORT;
+    } else if (strcmp(v, "d") == 0) {
+        a->kind = SPEC_DNS;
+    } else if (v[0] == '[') {
+        a->kind = SPEC_CHARSET;
+        for (const char *c = v + 1; *c && *c != ']'; c++) {
+            unsigned char from = (unsigned char) *c;
+            unsigned char to = from;
+
+            if (c[1] == '-' && c[2] && c[2] != ']') {
+                to = (unsigned char) c[2];
+                c += 2;
+            }
+            for (unsigned int k = from; k <= to; k++)
+                a->set[k / 8] |= (guint8) (1u << (k % 8));
+        }
     } else if (strcmp(v, "-#") == 0) {
         a->kind = SPEC_INT;
     } else {
@@ -144,6 +185,13 @@ spec_get(const char *grammar)
     return s;
 }
 
+bool
+dom_cpuset_valid(const char *v)
+{
+    return g_regex_match_simple("^(\\^?[0-9]+|[0-9]+-[0-9]+)(,(\\^?[0-9]+|[0-9]+-[0-9]+))*$",
+                                v, 0, 0);
+}
+
 static bool
 spec_value_ok(const SpecAttr *a, const char *v)
 {
@@ -154,12 +202,42 @@ spec_value_ok(const SpecAttr *a, const char *v)
         return true;
     case SPEC_ENUM:
         return g_strv_contains((const char *const *) a->values, v);
-    case SPEC_UINT:
+    case SPEC_UINT: {
+        unsigned long long n;
+
         if (!*v || *v == '-' || *v == '+' || g_ascii_isspace(*v))
             return false;
         errno = 0;
-        (void) g_ascii_strtoull(v, &end, 0);
-        return errno == 0 && end && !*end;
+        n = g_ascii_strtoull(v, &end, 0);
+        return errno == 0 && end && !*end && n >= a->lo && n <= a->hi;
+    }
+    case SPEC_HEXID:
+        return g_regex_match_simple("^0x[0-9a-fA-F]{4}$", v, 0, 0);
+    case SPEC_CPUSET:
+        return dom_cpuset_valid(v);
+    case SPEC_PORT: {
+        long long n;
+
+        errno = 0;
+        n = g_ascii_strtoll(v, &end, 10);
+        return *v && errno == 0 && end && !*end && n >= -1 && n <= 65535;
+    }
+    case SPEC_DNS:
+        return *v && strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                "0123456789.-") == strlen(v);
+    case SPEC_UUID:
+        return g_uuid_string_is_valid(v);
+    case SPEC_CHARSET:
+        for (const unsigned char *c = (const unsigned char *) v; *c; c++) {
+            if (!(a->set[*c / 8] & (1u << (*c % 8))))
+                return false;
+        }
+        return *v != '\0';
+    case SPEC_PATH:
+        return v[0] == '/' && !strpbrk(v, "\r\n");
+    case SPEC_WORD:
+        return *v && strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                "0123456789_.:+/-") == strlen(v);
     case SPEC_INT:
         if (!*v || g_ascii_isspace(*v))
             return false;
@@ -214,7 +292,8 @@ spec_check_attrs(const DomSpec *s, xmlNode *node, const char *path)
             return -1;
         }
         v = xml_get_prop(node, sa->name);
-        if (!spec_value_ok(sa, v)) {
+        /* line breaks fit no attribute of the schema */
+        if (!spec_value_ok(sa, v) || strpbrk(v, "\r\n")) {
             dom_error(VK_ERR_XML_ERROR,
                       _("invalid value '%1$s' for attribute '%2$s' of element <%3$s>"),
                       v, sa->name, path);
@@ -275,12 +354,12 @@ spec_check_node(const DomSpec *s, xmlNode *node, const char *path)
     if (spec_check_attrs(s, node, path) < 0 ||
         spec_check_children(s, node, path) < 0)
         return -1;
-    if (s->text.kind == SPEC_UINT || s->text.kind == SPEC_ENUM ||
-        s->text.kind == SPEC_INT) {
+    if (s->text.kind != SPEC_ANY && s->text.kind != SPEC_NONE) {
         g_autofree char *t = xml_get_content(node);
 
         g_strstrip(t);
-        if (!spec_value_ok(&s->text, t)) {
+        /* an empty path is an absent one (rng builtin, ejected media) */
+        if (!(s->text.kind == SPEC_PATH && !*t) && !spec_value_ok(&s->text, t)) {
             dom_error(VK_ERR_XML_ERROR, _("invalid value '%1$s' in element <%2$s>"),
                       t, path);
             return -1;
@@ -535,18 +614,28 @@ void
 dom_setf(xmlNode *node, const char *attr, const char *fmt, ...)
 {
     va_list ap;
-    g_autofree char *v = NULL;
+    char buf[64];
+    g_autofree char *big = NULL;
+    int n;
 
     va_start(ap, fmt);
-    v = g_strdup_vprintf(fmt, ap);
+    n = g_vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
-    dom_set(node, attr, v);
+    if (n >= (int) sizeof(buf)) {
+        va_start(ap, fmt);
+        big = g_strdup_vprintf(fmt, ap);
+        va_end(ap);
+    }
+    dom_set(node, attr, big ? big : buf);
 }
 
 void
 dom_set_uint(xmlNode *node, const char *attr, unsigned long long v)
 {
-    dom_setf(node, attr, "%llu", v);
+    char buf[24];
+
+    g_snprintf(buf, sizeof(buf), "%llu", v);
+    dom_set(node, attr, buf);
 }
 
 xmlNode *
@@ -555,6 +644,13 @@ dom_add_copy(xmlNode *parent, const xmlNode *kept)
     xmlNode *c = xmlDocCopyNode((xmlNode *) kept, parent->doc, 1);
 
     return xmlAddChild(parent, c);
+}
+
+static void
+ser_indent(GString *s, int depth)
+{
+    for (int i = 0; i < depth; i++)
+        g_string_append_len(s, "  ", 2);
 }
 
 static void
@@ -569,6 +665,13 @@ ser_escape(GString *s, const xmlChar *t, bool attr)
         case '"': g_string_append(s, "&quot;"); break;
         case '\n':
             g_string_append(s, attr ? "&#10;" : "\n");
+            break;
+        case '\t':
+            g_string_append(s, attr ? "&#9;" : "\t");
+            break;
+        case '\r':
+            /* a raw CR would come back as LF */
+            g_string_append(s, "&#13;");
             break;
         default: g_string_append_c(s, (char) *t);
         }
@@ -621,7 +724,7 @@ ser_node(GString *s, xmlNode *n, int depth)
                  !text_is_blank(c->content))
             has_text = true;
     }
-    g_string_append_printf(s, "%*s", depth * 2, "");
+    ser_indent(s, depth);
     ser_start(s, n);
     if (!has_elem && !has_text) {
         g_string_append(s, "/>\n");
@@ -643,12 +746,12 @@ ser_node(GString *s, xmlNode *n, int depth)
                        !text_is_blank(c->content)) {
                 g_autofree char *t = g_strstrip(g_strdup((const char *) c->content));
 
-                g_string_append_printf(s, "%*s", (depth + 1) * 2, "");
+                ser_indent(s, depth + 1);
                 ser_escape(s, (const xmlChar *) t, false);
                 g_string_append_c(s, '\n');
             }
         }
-        g_string_append_printf(s, "%*s", depth * 2, "");
+        ser_indent(s, depth);
     }
     g_string_append(s, "</");
     ser_qname(s, n->ns, n->name);

@@ -9,7 +9,6 @@
 #include "util/i18n.h"
 
 #define DOM VK_FROM_INTERFACE
-#define ATTRS(...) ((const char *const[]) { __VA_ARGS__, NULL })
 
 static const char *const type_names[INTERFACE_TYPE_LAST] = {
     "ethernet", "bridge", "bond", "vlan",
@@ -44,12 +43,6 @@ const char *
 interface_bond_mode_to_string(InterfaceBondMode mode)
 {
     return (unsigned) mode < INTERFACE_BOND_LAST && bond_names[mode] ? bond_names[mode] : "";
-}
-
-static bool
-node_is(xmlNode *n, const char *name)
-{
-    return strcmp((const char *) n->name, name) == 0 && !n->ns;
 }
 
 static int
@@ -136,7 +129,7 @@ parse_proto_ip(xmlNode *node, InterfaceProtocol *p)
     uint64_t prefix;
     bool has_prefix;
 
-    if (xml_strict_check_attrs(node, DOM, ATTRS("address", "prefix")) < 0 ||
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("address", "prefix")) < 0 ||
         xml_strict_check_empty(node, DOM) < 0 ||
         xml_strict_uint(node, "prefix", p->family == AF_INET ? 32 : 128, DOM,
                         &prefix, &has_prefix) < 0)
@@ -155,25 +148,25 @@ parse_proto_ip(xmlNode *node, InterfaceProtocol *p)
 static int
 parse_proto_child(xmlNode *c, InterfaceProtocol *p)
 {
-    if (node_is(c, "dhcp") && !p->dhcp) {
+    if (xml_node_is(c, "dhcp") && !p->dhcp) {
         p->dhcp = true;
-        if (xml_strict_check_attrs(c, DOM, ATTRS("peerdns")) < 0 ||
+        if (xml_strict_check_attrs(c, DOM, XML_ATTRS("peerdns")) < 0 ||
             xml_strict_check_empty(c, DOM) < 0)
             return -1;
         return xml_strict_tristate(c, "peerdns", false, DOM, &p->peerdns);
     }
-    if (node_is(c, "autoconf") && p->family == AF_INET6 && !p->autoconf) {
+    if (xml_node_is(c, "autoconf") && p->family == AF_INET6 && !p->autoconf) {
         p->autoconf = true;
         if (xml_strict_check_attrs(c, DOM, NULL) < 0)
             return -1;
         return xml_strict_check_empty(c, DOM);
     }
-    if (node_is(c, "ip"))
+    if (xml_node_is(c, "ip"))
         return parse_proto_ip(c, p);
-    if (node_is(c, "route") && !net_addr_is_set(&p->gateway)) {
+    if (xml_node_is(c, "route") && !net_addr_is_set(&p->gateway)) {
         g_autofree char *gw = xml_get_prop(c, "gateway");
 
-        if (xml_strict_check_attrs(c, DOM, ATTRS("gateway")) < 0 ||
+        if (xml_strict_check_attrs(c, DOM, XML_ATTRS("gateway")) < 0 ||
             xml_strict_check_empty(c, DOM) < 0)
             return -1;
         if (!gw || net_addr_parse(gw, &p->gateway) < 0 || p->gateway.family != p->family)
@@ -191,7 +184,7 @@ parse_protocol(xmlNode *node, InterfaceDef *def)
     xmlNode *c = NULL;
     int err = 0;
 
-    if (xml_strict_check_attrs(node, DOM, ATTRS("family")) < 0)
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("family")) < 0)
         return -1;
     if (g_strcmp0(family, "ipv4") == 0)
         p = &def->ipv4;
@@ -219,7 +212,7 @@ parse_bridge(xmlNode *node, InterfaceDef *def)
     xmlNode *c = NULL;
     int err = 0;
 
-    if (xml_strict_check_attrs(node, DOM, ATTRS("stp", "delay")) < 0 ||
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("stp", "delay")) < 0 ||
         xml_strict_tristate(node, "stp", true, DOM, &def->stp) < 0)
         return -1;
     if ((def->delay = xml_get_prop(node, "delay"))) {
@@ -232,7 +225,7 @@ parse_bridge(xmlNode *node, InterfaceDef *def)
     while ((c = xml_strict_next_child(node, c, DOM, &err))) {
         InterfaceDef *port;
 
-        if (!node_is(c, "interface"))
+        if (!xml_node_is(c, "interface"))
             return xml_strict_unknown_element(c, DOM);
         if (!(port = parse_interface(c, IFACE_BRIDGE_PORT)))
             return -1;
@@ -247,7 +240,7 @@ parse_miimon(xmlNode *node, InterfaceDef *def)
     bool has_freq;
 
     def->monitor = INTERFACE_MONITOR_MII;
-    if (xml_strict_check_attrs(node, DOM, ATTRS("freq", "downdelay", "updelay",
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("freq", "downdelay", "updelay",
                                                 "carrier")) < 0 ||
         xml_strict_check_empty(node, DOM) < 0 ||
         xml_strict_uint(node, "freq", INT32_MAX, DOM, &def->mii_freq, &has_freq) < 0 ||
@@ -271,7 +264,7 @@ parse_arpmon(xmlNode *node, InterfaceDef *def)
     bool has_interval;
 
     def->monitor = INTERFACE_MONITOR_ARP;
-    if (xml_strict_check_attrs(node, DOM, ATTRS("interval", "target", "validate")) < 0 ||
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("interval", "target", "validate")) < 0 ||
         xml_strict_check_empty(node, DOM) < 0 ||
         xml_strict_uint(node, "interval", INT32_MAX, DOM, &def->arp_interval,
                         &has_interval) < 0)
@@ -296,7 +289,7 @@ parse_bond(xmlNode *node, InterfaceDef *def)
     xmlNode *c = NULL;
     int err = 0;
 
-    if (xml_strict_check_attrs(node, DOM, ATTRS("mode")) < 0)
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("mode")) < 0)
         return -1;
     if (mode) {
         int m = lookup(bond_names, INTERFACE_BOND_LAST, mode);
@@ -309,11 +302,11 @@ parse_bond(xmlNode *node, InterfaceDef *def)
         InterfaceDef *slave;
         int r = 0;
 
-        if (node_is(c, "miimon") && def->monitor == INTERFACE_MONITOR_NONE) {
+        if (xml_node_is(c, "miimon") && def->monitor == INTERFACE_MONITOR_NONE) {
             r = parse_miimon(c, def);
-        } else if (node_is(c, "arpmon") && def->monitor == INTERFACE_MONITOR_NONE) {
+        } else if (xml_node_is(c, "arpmon") && def->monitor == INTERFACE_MONITOR_NONE) {
             r = parse_arpmon(c, def);
-        } else if (node_is(c, "interface")) {
+        } else if (xml_node_is(c, "interface")) {
             if (!(slave = parse_interface(c, IFACE_BOND_SLAVE)))
                 return -1;
             g_ptr_array_add(def->ports, slave);
@@ -340,7 +333,7 @@ parse_vlan(xmlNode *node, InterfaceDef *def)
     int err = 0;
     bool has_tag;
 
-    if (xml_strict_check_attrs(node, DOM, ATTRS("tag")) < 0 ||
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("tag")) < 0 ||
         xml_strict_uint(node, "tag", 4095, DOM, &def->vlan_tag, &has_tag) < 0)
         return -1;
     if (!has_tag) {
@@ -348,9 +341,9 @@ parse_vlan(xmlNode *node, InterfaceDef *def)
         return -1;
     }
     while ((c = xml_strict_next_child(node, c, DOM, &err))) {
-        if (!node_is(c, "interface") || def->vlan_parent)
+        if (!xml_node_is(c, "interface") || def->vlan_parent)
             return xml_strict_unknown_element(c, DOM);
-        if (xml_strict_check_attrs(c, DOM, ATTRS("name")) < 0 ||
+        if (xml_strict_check_attrs(c, DOM, XML_ATTRS("name")) < 0 ||
             xml_strict_check_empty(c, DOM) < 0)
             return -1;
         def->vlan_parent = xml_get_prop(c, "name");
@@ -370,10 +363,10 @@ static int
 parse_common_child(xmlNode *c, InterfaceDef *def, IfacePlace place, bool *handled)
 {
     *handled = true;
-    if (node_is(c, "mac") && def->type == INTERFACE_TYPE_ETHERNET && !def->has_mac) {
+    if (xml_node_is(c, "mac") && def->type == INTERFACE_TYPE_ETHERNET && !def->has_mac) {
         g_autofree char *addr = xml_get_prop(c, "address");
 
-        if (xml_strict_check_attrs(c, DOM, ATTRS("address")) < 0 ||
+        if (xml_strict_check_attrs(c, DOM, XML_ATTRS("address")) < 0 ||
             xml_strict_check_empty(c, DOM) < 0)
             return -1;
         if (!addr || xml_mac_parse(addr, def->mac) < 0)
@@ -382,9 +375,9 @@ parse_common_child(xmlNode *c, InterfaceDef *def, IfacePlace place, bool *handle
         return 0;
     }
     /* interface.rng has no <link> for bridges */
-    if (node_is(c, "link") && def->type != INTERFACE_TYPE_BRIDGE &&
+    if (xml_node_is(c, "link") && def->type != INTERFACE_TYPE_BRIDGE &&
         !def->link_state && !def->link_speed) {
-        if (xml_strict_check_attrs(c, DOM, ATTRS("state", "speed")) < 0 ||
+        if (xml_strict_check_attrs(c, DOM, XML_ATTRS("state", "speed")) < 0 ||
             xml_strict_check_empty(c, DOM) < 0 ||
             xml_strict_uint(c, "speed", UINT32_MAX, DOM, &def->link_speed, NULL) < 0)
             return -1;
@@ -397,11 +390,11 @@ parse_common_child(xmlNode *c, InterfaceDef *def, IfacePlace place, bool *handle
         *handled = false;
         return 0;
     }
-    if (node_is(c, "start") && def->start_mode == INTERFACE_START_DEFAULT) {
+    if (xml_node_is(c, "start") && def->start_mode == INTERFACE_START_DEFAULT) {
         g_autofree char *mode = xml_get_prop(c, "mode");
         int m = lookup(start_names, G_N_ELEMENTS(start_names), mode);
 
-        if (xml_strict_check_attrs(c, DOM, ATTRS("mode")) < 0 ||
+        if (xml_strict_check_attrs(c, DOM, XML_ATTRS("mode")) < 0 ||
             xml_strict_check_empty(c, DOM) < 0)
             return -1;
         if (m < 0)
@@ -409,10 +402,10 @@ parse_common_child(xmlNode *c, InterfaceDef *def, IfacePlace place, bool *handle
         def->start_mode = m;
         return 0;
     }
-    if (node_is(c, "mtu") && def->mtu == 0) {
+    if (xml_node_is(c, "mtu") && def->mtu == 0) {
         bool has;
 
-        if (xml_strict_check_attrs(c, DOM, ATTRS("size")) < 0 ||
+        if (xml_strict_check_attrs(c, DOM, XML_ATTRS("size")) < 0 ||
             xml_strict_check_empty(c, DOM) < 0 ||
             xml_strict_uint(c, "size", UINT32_MAX, DOM, &def->mtu, &has) < 0)
             return -1;
@@ -420,7 +413,7 @@ parse_common_child(xmlNode *c, InterfaceDef *def, IfacePlace place, bool *handle
             return bad_value(c, "size", "");
         return 0;
     }
-    if (node_is(c, "protocol"))
+    if (xml_node_is(c, "protocol"))
         return parse_protocol(c, def);
     *handled = false;
     return 0;
@@ -436,7 +429,7 @@ parse_child(xmlNode *c, InterfaceDef *def, IfacePlace place, bool *seen_type_ele
         return -1;
     if (handled)
         return 0;
-    if (elem[def->type] && node_is(c, elem[def->type]) && !*seen_type_elem) {
+    if (elem[def->type] && xml_node_is(c, elem[def->type]) && !*seen_type_elem) {
         *seen_type_elem = true;
         if (def->type == INTERFACE_TYPE_BRIDGE)
             return parse_bridge(c, def);
@@ -508,7 +501,7 @@ parse_interface(xmlNode *node, IfacePlace place)
     xmlNode *c = NULL;
     int err = 0;
 
-    if (xml_strict_check_attrs(node, DOM, ATTRS("type", "name")) < 0 ||
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("type", "name")) < 0 ||
         parse_type(node, def, place) < 0)
         return NULL;
     def->name = xml_get_prop(node, "name");
@@ -539,7 +532,7 @@ interface_def_parse_string(const char *xml, unsigned flags)
     if ((flags & INTERFACE_PARSE_VALIDATE) && xml_validate_schema(doc, "interface.rng", DOM) < 0)
         return NULL;
     root = xmlDocGetRootElement(doc);
-    if (!node_is(root, "interface")) {
+    if (!xml_node_is(root, "interface")) {
         error_report(DOM, VK_ERR_XML_ERROR,
                      _("unexpected root element <%s>, expecting <interface>"),
                      (const char *) root->name);
@@ -639,12 +632,8 @@ format_interface(const InterfaceDef *def, xmlNode *n)
     xml_out_attr_str(n, "name", def->name);
     if (def->start_mode)
         xml_out_attr_str(xml_out_child(n, "start"), "mode", start_names[def->start_mode]);
-    if (def->has_mac) {
-        char mac[18];
-
-        xml_mac_format(def->mac, mac);
-        xml_out_attr_str(xml_out_child(n, "mac"), "address", mac);
-    }
+    if (def->has_mac)
+        xml_out_mac_attr(xml_out_child(n, "mac"), "address", def->mac);
     if (def->link_state || def->link_speed) {
         xmlNode *l = xml_out_child(n, "link");
 
@@ -664,9 +653,7 @@ interface_def_format(const InterfaceDef *def, unsigned flags)
 {
     g_autoptr(xmlDoc) doc = NULL;
     xmlNode *root = xml_out_new_doc("interface", &doc);
-    g_autofree char *text = NULL;
 
     format_interface(def, root);
-    text = xml_format_doc(doc);
-    return g_strconcat(text, "\n", NULL);
+    return xml_out_finish(doc);
 }

@@ -13,7 +13,7 @@
 #include <glib.h>
 
 #include "conf/network/net-addr.h"
-#include "conf/network/xml-strict.h"
+#include "conf/xml-strict.h"
 
 typedef enum {
     INTERFACE_TYPE_ETHERNET = 0,

@@ -16,7 +16,7 @@
 #include <libxml/tree.h>
 
 #include "conf/network/net-addr.h"
-#include "conf/network/xml-strict.h"
+#include "conf/xml-strict.h"
 
 typedef enum {
     NETWORK_FORWARD_NONE = 0,   /* isolated */

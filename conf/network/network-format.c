@@ -41,12 +41,8 @@ network_dhcp_host_format(const NetworkDhcpHost *h, xmlNode *parent)
 {
     xmlNode *n = xml_out_child(parent, "host");
 
-    if (h->has_mac) {
-        char mac[18];
-
-        xml_mac_format(h->mac, mac);
-        xml_out_attr_str(n, "mac", mac);
-    }
+    if (h->has_mac)
+        xml_out_mac_attr(n, "mac", h->mac);
     xml_out_attr_str(n, "id", h->id);
     xml_out_attr_str(n, "name", h->name);
     out_addr(n, "ip", &h->ip);
@@ -180,12 +176,8 @@ format_head(const NetworkDef *def, xmlNode *root, unsigned flags)
     out_tristate(root, "ipv6", def->ipv6, false);
     out_tristate(root, "trustGuestRxFilters", def->trust_guest_rx_filters, false);
     xml_out_text(root, "name", def->name);
-    if (def->has_uuid) {
-        char uuid[37];
-
-        xml_uuid_format(def->uuid, uuid);
-        xml_out_text(root, "uuid", uuid);
-    }
+    if (def->has_uuid)
+        xml_out_uuid(root, def->uuid);
     if (def->title)
         xml_out_text(root, "title", def->title);
     if (def->description)
@@ -199,7 +191,6 @@ network_def_format(const NetworkDef *def, unsigned flags)
 {
     g_autoptr(xmlDoc) doc = NULL;
     xmlNode *root = xml_out_new_doc("network", &doc);
-    g_autofree char *text = NULL;
 
     format_head(def, root, flags);
     format_forward(&def->forward, root);
@@ -207,12 +198,8 @@ network_def_format(const NetworkDef *def, unsigned flags)
     if (def->mtu)
         xml_out_attr(xml_out_child(root, "mtu"), "size", "%llu",
                      (unsigned long long) def->mtu);
-    if (def->has_mac) {
-        char mac[18];
-
-        xml_mac_format(def->mac, mac);
-        xml_out_attr_str(xml_out_child(root, "mac"), "address", mac);
-    }
+    if (def->has_mac)
+        xml_out_mac_attr(xml_out_child(root, "mac"), "address", def->mac);
     if (def->domain) {
         xmlNode *d = xml_out_child(root, "domain");
 
@@ -223,6 +210,5 @@ network_def_format(const NetworkDef *def, unsigned flags)
     for (guint i = 0; i < def->ips->len; i++)
         format_ip(def->ips->pdata[i], root);
     xml_kept_format(def->kept, root);
-    text = xml_format_doc(doc);
-    return g_strconcat(text, "\n", NULL);
+    return xml_out_finish(doc);
 }

@@ -11,13 +11,6 @@
 #define DOM VK_FROM_NETWORK
 #define DNSMASQ_NS "http://libvirt.org/schemas/network/dnsmasq/1.0"
 
-#define ATTRS(...) ((const char *const[]) { __VA_ARGS__, NULL })
-
-static bool
-node_is(xmlNode *n, const char *name)
-{
-    return strcmp((const char *) n->name, name) == 0 && !n->ns;
-}
 
 static int
 parse_addr_attr(xmlNode *node, const char *name, bool required, NetAddr *out)
@@ -50,7 +43,7 @@ parse_lease(xmlNode *node, NetworkLease *lease)
         error_report(DOM, VK_ERR_XML_ERROR, _("more than one <lease> element"));
         return -1;
     }
-    if (xml_strict_check_attrs(node, DOM, ATTRS("expiry", "unit")) < 0 ||
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("expiry", "unit")) < 0 ||
         xml_strict_check_empty(node, DOM) < 0)
         return -1;
     if (xml_strict_uint(node, "expiry", UINT32_MAX, DOM, &lease->expiry, NULL) < 0)
@@ -80,7 +73,7 @@ parse_lease_child(xmlNode *node, NetworkLease *lease)
     int err = 0;
 
     while ((c = xml_strict_next_child(node, c, DOM, &err))) {
-        if (!node_is(c, "lease"))
+        if (!xml_node_is(c, "lease"))
             return xml_strict_unknown_element(c, DOM);
         if (parse_lease(c, lease) < 0)
             return -1;
@@ -92,12 +85,12 @@ int
 network_dhcp_range_parse(xmlNode *node, NetworkDhcpRange *r)
 {
     memset(r, 0, sizeof(*r));
-    if (!node_is(node, "range")) {
+    if (!xml_node_is(node, "range")) {
         error_report(DOM, VK_ERR_XML_ERROR, _("expected <range> element, got <%s>"),
                      (const char *) node->name);
         return -1;
     }
-    if (xml_strict_check_attrs(node, DOM, ATTRS("start", "end")) < 0 ||
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("start", "end")) < 0 ||
         parse_addr_attr(node, "start", true, &r->start) < 0 ||
         parse_addr_attr(node, "end", true, &r->end) < 0 ||
         parse_lease_child(node, &r->lease) < 0)
@@ -172,12 +165,12 @@ network_dhcp_host_parse(xmlNode *node, const NetworkIPDef *ip, bool partial,
     g_autoptr(NetworkDhcpHost) h = g_new0(NetworkDhcpHost, 1);
     g_autofree char *mac = NULL;
 
-    if (!node_is(node, "host")) {
+    if (!xml_node_is(node, "host")) {
         error_report(DOM, VK_ERR_XML_ERROR, _("expected <host> element, got <%s>"),
                      (const char *) node->name);
         return -1;
     }
-    if (xml_strict_check_attrs(node, DOM, ATTRS("mac", "id", "name", "ip")) < 0)
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("mac", "id", "name", "ip")) < 0)
         return -1;
     if ((mac = xml_get_prop(node, "mac"))) {
         if (xml_mac_parse(mac, h->mac) < 0 || (h->mac[0] & 1)) {
@@ -216,7 +209,7 @@ parse_bootp(xmlNode *node, NetworkIPDef *ip)
         error_report(DOM, VK_ERR_XML_ERROR, _("more than one <bootp> element"));
         return -1;
     }
-    if (xml_strict_check_attrs(node, DOM, ATTRS("file", "server")) < 0 ||
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("file", "server")) < 0 ||
         xml_strict_check_empty(node, DOM) < 0)
         return -1;
     ip->bootp_file = xml_get_prop(node, "file");
@@ -244,14 +237,14 @@ parse_dhcp(xmlNode *node, NetworkIPDef *ip)
     while ((c = xml_strict_next_child(node, c, DOM, &err))) {
         NetworkDhcpHost *h = NULL;
 
-        if (node_is(c, "range")) {
+        if (xml_node_is(c, "range")) {
             if (parse_range(c, ip) < 0)
                 return -1;
-        } else if (node_is(c, "host")) {
+        } else if (xml_node_is(c, "host")) {
             if (network_dhcp_host_parse(c, ip, false, &h) < 0)
                 return -1;
             g_ptr_array_add(ip->hosts, h);
-        } else if (node_is(c, "bootp")) {
+        } else if (xml_node_is(c, "bootp")) {
             if (parse_bootp(c, ip) < 0)
                 return -1;
         } else {
@@ -371,18 +364,18 @@ parse_ip(xmlNode *node, NetworkDef *def)
 
     ip->ranges = g_array_new(FALSE, TRUE, sizeof(NetworkDhcpRange));
     ip->hosts = g_ptr_array_new_with_free_func((GDestroyNotify) network_dhcp_host_free);
-    if (xml_strict_check_attrs(node, DOM, ATTRS("address", "netmask", "prefix",
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("address", "netmask", "prefix",
                                                 "family", "localPtr")) < 0 ||
         parse_ip_family(node, ip) < 0 ||
         parse_ip_prefix(node, ip) < 0 ||
         xml_strict_tristate(node, "localPtr", false, DOM, &ip->local_ptr) < 0)
         return -1;
     while ((c = xml_strict_next_child(node, c, DOM, &err))) {
-        if (node_is(c, "dhcp")) {
+        if (xml_node_is(c, "dhcp")) {
             if (parse_dhcp(c, ip) < 0)
                 return -1;
-        } else if (node_is(c, "tftp") && !ip->tftp_root) {
-            if (xml_strict_check_attrs(c, DOM, ATTRS("root")) < 0 ||
+        } else if (xml_node_is(c, "tftp") && !ip->tftp_root) {
+            if (xml_strict_check_attrs(c, DOM, XML_ATTRS("root")) < 0 ||
                 xml_strict_check_empty(c, DOM) < 0)
                 return -1;
             if (!(ip->tftp_root = xml_get_prop(c, "root"))) {
@@ -419,7 +412,7 @@ parse_dns_forwarder(xmlNode *node, NetworkDnsDef *dns)
     NetworkDnsForwarder *f;
     NetAddr addr;
 
-    if (xml_strict_check_attrs(node, DOM, ATTRS("addr", "domain")) < 0 ||
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("addr", "domain")) < 0 ||
         xml_strict_check_empty(node, DOM) < 0 ||
         parse_addr_attr(node, "addr", false, &addr) < 0)
         return -1;
@@ -444,13 +437,13 @@ parse_dns_host(xmlNode *node, NetworkDnsDef *dns)
 
     h->hostnames = g_ptr_array_new_with_free_func(g_free);
     g_ptr_array_add(dns->hosts, h);
-    if (xml_strict_check_attrs(node, DOM, ATTRS("ip")) < 0 ||
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("ip")) < 0 ||
         parse_addr_attr(node, "ip", true, &h->ip) < 0)
         return -1;
     while ((c = xml_strict_next_child(node, c, DOM, &err))) {
         char *name;
 
-        if (!node_is(c, "hostname"))
+        if (!xml_node_is(c, "hostname"))
             return xml_strict_unknown_element(c, DOM);
         if (xml_strict_check_attrs(c, DOM, NULL) < 0 || !(name = xml_strict_text(c, DOM)))
             return -1;
@@ -480,7 +473,7 @@ parse_dns(xmlNode *node, NetworkDnsDef *dns)
         return -1;
     }
     dns->present = true;
-    if (xml_strict_check_attrs(node, DOM, ATTRS("enable", "forwardPlainNames")) < 0 ||
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("enable", "forwardPlainNames")) < 0 ||
         xml_strict_tristate(node, "enable", false, DOM, &dns->enable) < 0 ||
         xml_strict_tristate(node, "forwardPlainNames", false, DOM,
                             &dns->forward_plain_names) < 0)
@@ -488,11 +481,11 @@ parse_dns(xmlNode *node, NetworkDnsDef *dns)
     while ((c = xml_strict_next_child(node, c, DOM, &err))) {
         int r;
 
-        if (node_is(c, "forwarder"))
+        if (xml_node_is(c, "forwarder"))
             r = parse_dns_forwarder(c, dns);
-        else if (node_is(c, "host"))
+        else if (xml_node_is(c, "host"))
             r = parse_dns_host(c, dns);
-        else if (node_is(c, "txt") || node_is(c, "srv"))
+        else if (xml_node_is(c, "txt") || xml_node_is(c, "srv"))
             r = (g_ptr_array_add(dns->kept, xml_strict_keep(c)), 0);
         else
             r = xml_strict_unknown_element(c, DOM);
@@ -528,7 +521,7 @@ parse_forward_mode(xmlNode *node, NetworkForwardDef *fwd)
 static int
 parse_port_range(xmlNode *node, NetworkForwardDef *fwd)
 {
-    if (xml_strict_check_attrs(node, DOM, ATTRS("start", "end")) < 0 ||
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("start", "end")) < 0 ||
         xml_strict_check_empty(node, DOM) < 0 ||
         xml_strict_uint(node, "start", 65535, DOM, &fwd->nat_port_start, NULL) < 0 ||
         xml_strict_uint(node, "end", 65535, DOM, &fwd->nat_port_end, NULL) < 0)
@@ -556,17 +549,17 @@ parse_nat(xmlNode *node, NetworkForwardDef *fwd)
         return -1;
     }
     fwd->has_nat = true;
-    if (xml_strict_check_attrs(node, DOM, ATTRS("ipv6")) < 0 ||
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("ipv6")) < 0 ||
         xml_strict_tristate(node, "ipv6", false, DOM, &fwd->nat_ipv6) < 0)
         return -1;
     while ((c = xml_strict_next_child(node, c, DOM, &err))) {
-        if (node_is(c, "address") && !net_addr_is_set(&fwd->nat_start)) {
-            if (xml_strict_check_attrs(c, DOM, ATTRS("start", "end")) < 0 ||
+        if (xml_node_is(c, "address") && !net_addr_is_set(&fwd->nat_start)) {
+            if (xml_strict_check_attrs(c, DOM, XML_ATTRS("start", "end")) < 0 ||
                 xml_strict_check_empty(c, DOM) < 0 ||
                 parse_addr_attr(c, "start", true, &fwd->nat_start) < 0 ||
                 parse_addr_attr(c, "end", true, &fwd->nat_end) < 0)
                 return -1;
-        } else if (node_is(c, "port") && fwd->nat_port_start == 0) {
+        } else if (xml_node_is(c, "port") && fwd->nat_port_start == 0) {
             if (parse_port_range(c, fwd) < 0)
                 return -1;
         } else {
@@ -582,7 +575,7 @@ parse_forward_interface(xmlNode *node, NetworkForwardDef *fwd)
 {
     g_autofree char *dev = xml_get_prop(node, "dev");
 
-    if (xml_strict_check_attrs(node, DOM, ATTRS("dev")) < 0 ||
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("dev")) < 0 ||
         xml_strict_check_empty(node, DOM) < 0)
         return -1;
     if (!dev || (fwd->mode != NETWORK_FORWARD_NAT && fwd->mode != NETWORK_FORWARD_ROUTE) ||
@@ -608,15 +601,15 @@ parse_forward(xmlNode *node, NetworkDef *def)
         error_report(DOM, VK_ERR_XML_ERROR, _("more than one <forward> element"));
         return -1;
     }
-    if (xml_strict_check_attrs(node, DOM, ATTRS("mode", "dev")) < 0 ||
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("mode", "dev")) < 0 ||
         parse_forward_mode(node, fwd) < 0)
         return -1;
     fwd->dev = xml_get_prop(node, "dev");
     while ((c = xml_strict_next_child(node, c, DOM, &err))) {
-        if (node_is(c, "nat")) {
+        if (xml_node_is(c, "nat")) {
             if (parse_nat(c, fwd) < 0)
                 return -1;
-        } else if (node_is(c, "interface") && nifs++ == 0) {
+        } else if (xml_node_is(c, "interface") && nifs++ == 0) {
             if (parse_forward_interface(c, fwd) < 0)
                 return -1;
         } else {
@@ -635,7 +628,7 @@ parse_bridge(xmlNode *node, NetworkDef *def)
         error_report(DOM, VK_ERR_XML_ERROR, _("more than one <bridge> element"));
         return -1;
     }
-    if (xml_strict_check_attrs(node, DOM, ATTRS("name", "zone", "stp", "delay",
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("name", "zone", "stp", "delay",
                                                 "macTableManager")) < 0 ||
         xml_strict_check_empty(node, DOM) < 0 ||
         xml_strict_tristate(node, "stp", true, DOM, &def->stp) < 0 ||
@@ -665,7 +658,7 @@ parse_mac(xmlNode *node, NetworkDef *def)
         error_report(DOM, VK_ERR_XML_ERROR, _("more than one <mac> element"));
         return -1;
     }
-    if (xml_strict_check_attrs(node, DOM, ATTRS("address")) < 0 ||
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("address")) < 0 ||
         xml_strict_check_empty(node, DOM) < 0)
         return -1;
     if (!addr || xml_mac_parse(addr, def->mac) < 0 || (def->mac[0] & 1)) {
@@ -684,7 +677,7 @@ parse_domain(xmlNode *node, NetworkDef *def)
         error_report(DOM, VK_ERR_XML_ERROR, _("more than one <domain> element"));
         return -1;
     }
-    if (xml_strict_check_attrs(node, DOM, ATTRS("name", "localOnly")) < 0 ||
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("name", "localOnly")) < 0 ||
         xml_strict_check_empty(node, DOM) < 0 ||
         xml_strict_tristate(node, "localOnly", false, DOM, &def->domain_local_only) < 0)
         return -1;
@@ -700,7 +693,7 @@ parse_mtu(xmlNode *node, NetworkDef *def)
 {
     bool present = false;
 
-    if (xml_strict_check_attrs(node, DOM, ATTRS("size")) < 0 ||
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("size")) < 0 ||
         xml_strict_check_empty(node, DOM) < 0 ||
         xml_strict_uint(node, "size", UINT32_MAX, DOM, &def->mtu, &present) < 0)
         return -1;
@@ -708,39 +701,6 @@ parse_mtu(xmlNode *node, NetworkDef *def)
         error_report(DOM, VK_ERR_XML_ERROR, _("<mtu> needs a positive 'size' attribute"));
         return -1;
     }
-    return 0;
-}
-
-static int
-parse_text_once(xmlNode *node, char **field)
-{
-    if (*field) {
-        error_report(DOM, VK_ERR_XML_ERROR, _("more than one <%s> element"),
-                     (const char *) node->name);
-        return -1;
-    }
-    if (xml_strict_check_attrs(node, DOM, NULL) < 0 ||
-        !(*field = xml_strict_text(node, DOM)))
-        return -1;
-    return 0;
-}
-
-static int
-parse_uuid(xmlNode *node, NetworkDef *def)
-{
-    g_autofree char *text = NULL;
-
-    if (def->has_uuid) {
-        error_report(DOM, VK_ERR_XML_ERROR, _("more than one <uuid> element"));
-        return -1;
-    }
-    if (parse_text_once(node, &text) < 0)
-        return -1;
-    if (xml_uuid_parse(text, def->uuid) < 0) {
-        error_report(DOM, VK_ERR_XML_ERROR, _("malformed uuid element '%s'"), text);
-        return -1;
-    }
-    def->has_uuid = true;
     return 0;
 }
 
@@ -754,7 +714,7 @@ is_kept_element(xmlNode *c)
     if (c->ns && c->ns->href && strcmp((const char *) c->ns->href, DNSMASQ_NS) == 0)
         return strcmp((const char *) c->name, "options") == 0;
     for (size_t i = 0; kept[i]; i++) {
-        if (node_is(c, kept[i]))
+        if (xml_node_is(c, kept[i]))
             return true;
     }
     return false;
@@ -763,31 +723,31 @@ is_kept_element(xmlNode *c)
 static int
 parse_child(xmlNode *c, NetworkDef *def)
 {
-    if (node_is(c, "name"))
-        return parse_text_once(c, &def->name);
-    if (node_is(c, "uuid"))
-        return parse_uuid(c, def);
-    if (node_is(c, "title"))
-        return parse_text_once(c, &def->title);
-    if (node_is(c, "description"))
-        return parse_text_once(c, &def->description);
-    if (node_is(c, "metadata") && !def->metadata) {
+    if (xml_node_is(c, "name"))
+        return xml_strict_text_once(c, DOM, &def->name);
+    if (xml_node_is(c, "uuid"))
+        return xml_strict_uuid_once(c, DOM, &def->has_uuid, def->uuid);
+    if (xml_node_is(c, "title"))
+        return xml_strict_text_once(c, DOM, &def->title);
+    if (xml_node_is(c, "description"))
+        return xml_strict_text_once(c, DOM, &def->description);
+    if (xml_node_is(c, "metadata") && !def->metadata) {
         def->metadata = xml_strict_keep(c);
         return 0;
     }
-    if (node_is(c, "bridge"))
+    if (xml_node_is(c, "bridge"))
         return parse_bridge(c, def);
-    if (node_is(c, "mac"))
+    if (xml_node_is(c, "mac"))
         return parse_mac(c, def);
-    if (node_is(c, "mtu") && def->mtu == 0)
+    if (xml_node_is(c, "mtu") && def->mtu == 0)
         return parse_mtu(c, def);
-    if (node_is(c, "forward"))
+    if (xml_node_is(c, "forward"))
         return parse_forward(c, def);
-    if (node_is(c, "domain"))
+    if (xml_node_is(c, "domain"))
         return parse_domain(c, def);
-    if (node_is(c, "dns"))
+    if (xml_node_is(c, "dns"))
         return parse_dns(c, &def->dns);
-    if (node_is(c, "ip"))
+    if (xml_node_is(c, "ip"))
         return parse_ip(c, def);
     if (is_kept_element(c)) {
         g_ptr_array_add(def->kept, xml_strict_keep(c));
@@ -838,13 +798,13 @@ network_def_parse_node(xmlNode *root)
     xmlNode *c = NULL;
     int err = 0;
 
-    if (!node_is(root, "network")) {
+    if (!xml_node_is(root, "network")) {
         error_report(DOM, VK_ERR_XML_ERROR,
                      _("unexpected root element <%s>, expecting <network>"),
                      (const char *) root->name);
         return NULL;
     }
-    if (xml_strict_check_attrs(root, DOM, ATTRS("connections", "ipv6",
+    if (xml_strict_check_attrs(root, DOM, XML_ATTRS("connections", "ipv6",
                                                 "trustGuestRxFilters")) < 0 ||
         xml_strict_uint(root, "connections", UINT32_MAX, DOM, &def->connections, NULL) < 0 ||
         xml_strict_tristate(root, "ipv6", false, DOM, &def->ipv6) < 0 ||

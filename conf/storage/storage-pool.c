@@ -8,7 +8,6 @@
 #include "util/i18n.h"
 
 #define DOM STORAGE_DOM
-#define ATTRS STORAGE_ATTRS
 
 typedef struct {
     const char *name;
@@ -97,7 +96,7 @@ parse_host(xmlNode *node, StoragePoolSource *src)
     StoragePoolSourceHost *h = g_new0(StoragePoolSourceHost, 1);
 
     g_ptr_array_add(src->hosts, h);
-    if (xml_strict_check_attrs(node, DOM, ATTRS("name", "port")) < 0 ||
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("name", "port")) < 0 ||
         xml_strict_check_empty(node, DOM) < 0 ||
         xml_strict_uint(node, "port", 65535, DOM, &h->port, NULL) < 0)
         return -1;
@@ -105,26 +104,6 @@ parse_host(xmlNode *node, StoragePoolSource *src)
         error_report(DOM, VK_ERR_XML_ERROR, _("missing storage pool host name"));
         return -1;
     }
-    return 0;
-}
-
-static int
-parse_extent(xmlNode *node, GArray *extents)
-{
-    StorageExtent e = { 0 };
-    bool has_start = false, has_end = false;
-
-    if (xml_strict_check_attrs(node, DOM, ATTRS("start", "end")) < 0 ||
-        xml_strict_check_empty(node, DOM) < 0 ||
-        xml_strict_uint(node, "start", UINT64_MAX, DOM, &e.start, &has_start) < 0 ||
-        xml_strict_uint(node, "end", UINT64_MAX, DOM, &e.end, &has_end) < 0)
-        return -1;
-    if (!has_start || !has_end || e.start > e.end) {
-        error_report(DOM, VK_ERR_XML_ERROR,
-                     _("extent needs start and end attributes with start <= end"));
-        return -1;
-    }
-    g_array_append_val(extents, e);
     return 0;
 }
 
@@ -138,7 +117,7 @@ parse_device(xmlNode *node, StoragePoolSource *src)
 
     d->free_extents = g_array_new(FALSE, TRUE, sizeof(StorageExtent));
     g_ptr_array_add(src->devices, d);
-    if (xml_strict_check_attrs(node, DOM, ATTRS("path", "part_separator")) < 0 ||
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("path", "part_separator")) < 0 ||
         xml_strict_tristate(node, "part_separator", false, DOM, &sep) < 0)
         return -1;
     d->part_separator = sep;
@@ -147,9 +126,9 @@ parse_device(xmlNode *node, StoragePoolSource *src)
         return -1;
     }
     while ((c = xml_strict_next_child(node, c, DOM, &err))) {
-        if (!storage_node_is(c, "freeExtent"))
+        if (!xml_node_is(c, "freeExtent"))
             return xml_strict_unknown_element(c, DOM);
-        if (parse_extent(c, d->free_extents) < 0)
+        if (storage_extent_parse(c, d->free_extents) < 0)
             return -1;
     }
     return err;
@@ -163,7 +142,7 @@ parse_path_attr_once(xmlNode *node, char **field)
                      (const char *) node->name);
         return -1;
     }
-    if (xml_strict_check_attrs(node, DOM, ATTRS("path")) < 0 ||
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("path")) < 0 ||
         xml_strict_check_empty(node, DOM) < 0)
         return -1;
     if (!(*field = xml_get_prop(node, "path")) || !(*field)[0]) {
@@ -183,7 +162,7 @@ parse_format(xmlNode *node, StoragePoolType type, StoragePoolSource *src)
         error_report(DOM, VK_ERR_XML_ERROR, _("more than one source <format> element"));
         return -1;
     }
-    if (xml_strict_check_attrs(node, DOM, ATTRS("type")) < 0 ||
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("type")) < 0 ||
         xml_strict_check_empty(node, DOM) < 0)
         return -1;
     src->format = xml_get_prop(node, "type");
@@ -204,7 +183,7 @@ is_kept_source_child(xmlNode *c)
     };
 
     for (size_t i = 0; kept[i]; i++) {
-        if (storage_node_is(c, kept[i]))
+        if (xml_node_is(c, kept[i]))
             return true;
     }
     return false;
@@ -213,15 +192,15 @@ is_kept_source_child(xmlNode *c)
 static int
 parse_source_child(xmlNode *c, StoragePoolType type, StoragePoolSource *src)
 {
-    if (storage_node_is(c, "host"))
+    if (xml_node_is(c, "host"))
         return parse_host(c, src);
-    if (storage_node_is(c, "device"))
+    if (xml_node_is(c, "device"))
         return parse_device(c, src);
-    if (storage_node_is(c, "dir"))
+    if (xml_node_is(c, "dir"))
         return parse_path_attr_once(c, &src->dir);
-    if (storage_node_is(c, "name"))
-        return storage_text_once(c, &src->name);
-    if (storage_node_is(c, "format"))
+    if (xml_node_is(c, "name"))
+        return xml_strict_text_once(c, DOM, &src->name);
+    if (xml_node_is(c, "format"))
         return parse_format(c, type, src);
     if (is_kept_source_child(c)) {
         g_ptr_array_add(src->kept, xml_strict_keep(c));
@@ -305,9 +284,9 @@ parse_target(xmlNode *node, StoragePoolDef *def)
     while ((c = xml_strict_next_child(node, c, DOM, &err))) {
         int r;
 
-        if (storage_node_is(c, "path"))
-            r = storage_text_once(c, &def->target_path);
-        else if (storage_node_is(c, "permissions"))
+        if (xml_node_is(c, "path"))
+            r = xml_strict_text_once(c, DOM, &def->target_path);
+        else if (xml_node_is(c, "permissions"))
             r = storage_perms_parse(c, &def->target_perms);
         else
             r = xml_strict_unknown_element(c, DOM);
@@ -349,40 +328,21 @@ parse_pool_type(xmlNode *root, StoragePoolDef *def)
 }
 
 static int
-parse_uuid(xmlNode *node, StoragePoolDef *def)
-{
-    g_autofree char *text = NULL;
-
-    if (def->has_uuid) {
-        error_report(DOM, VK_ERR_XML_ERROR, _("more than one <uuid> element"));
-        return -1;
-    }
-    if (storage_text_once(node, &text) < 0)
-        return -1;
-    if (xml_uuid_parse(text, def->uuid) < 0) {
-        error_report(DOM, VK_ERR_XML_ERROR, _("malformed uuid element '%s'"), text);
-        return -1;
-    }
-    def->has_uuid = true;
-    return 0;
-}
-
-static int
 parse_pool_child(xmlNode *c, StoragePoolDef *def)
 {
-    if (storage_node_is(c, "name"))
-        return storage_text_once(c, &def->name);
-    if (storage_node_is(c, "uuid"))
-        return parse_uuid(c, def);
-    if (storage_node_is(c, "capacity"))
+    if (xml_node_is(c, "name"))
+        return xml_strict_text_once(c, DOM, &def->name);
+    if (xml_node_is(c, "uuid"))
+        return xml_strict_uuid_once(c, DOM, &def->has_uuid, def->uuid);
+    if (xml_node_is(c, "capacity"))
         return storage_size_parse(c, &def->capacity);
-    if (storage_node_is(c, "allocation"))
+    if (xml_node_is(c, "allocation"))
         return storage_size_parse(c, &def->allocation);
-    if (storage_node_is(c, "available"))
+    if (xml_node_is(c, "available"))
         return storage_size_parse(c, &def->available);
-    if (storage_node_is(c, "source") && !def->source)
+    if (xml_node_is(c, "source") && !def->source)
         return (def->source = parse_source(c, def->type)) ? 0 : -1;
-    if (storage_node_is(c, "target") && !def->target_path && !def->target_perms.present)
+    if (xml_node_is(c, "target") && !def->target_path && !def->target_perms.present)
         return parse_target(c, def);
     return xml_strict_unknown_element(c, DOM);
 }
@@ -426,13 +386,13 @@ pool_parse_root(xmlNode *root)
     int err = 0;
 
     storage_perms_clear(&def->target_perms);
-    if (!storage_node_is(root, "pool")) {
+    if (!xml_node_is(root, "pool")) {
         error_report(DOM, VK_ERR_XML_ERROR,
                      _("unexpected root element <%s>, expecting <pool>"),
                      (const char *) root->name);
         return NULL;
     }
-    if (xml_strict_check_attrs(root, DOM, ATTRS("type")) < 0 || parse_pool_type(root, def) < 0)
+    if (xml_strict_check_attrs(root, DOM, XML_ATTRS("type")) < 0 || parse_pool_type(root, def) < 0)
         return NULL;
     while ((c = xml_strict_next_child(root, c, DOM, &err))) {
         if (parse_pool_child(c, def) < 0)
@@ -480,13 +440,7 @@ format_source(const StoragePoolSource *src, xmlNode *parent)
         xml_out_attr_str(dn, "path", d->path);
         if (d->part_separator)
             xml_out_attr_str(dn, "part_separator", xml_tristate_str(d->part_separator, false));
-        for (guint j = 0; j < d->free_extents->len; j++) {
-            const StorageExtent *e = &g_array_index(d->free_extents, StorageExtent, j);
-            xmlNode *en = xml_out_child(dn, "freeExtent");
-
-            xml_out_attr(en, "start", "%llu", (unsigned long long) e->start);
-            xml_out_attr(en, "end", "%llu", (unsigned long long) e->end);
-        }
+        storage_extents_format(d->free_extents, "freeExtent", dn);
     }
     if (src->dir)
         xml_out_attr_str(xml_out_child(n, "dir"), "path", src->dir);
@@ -502,17 +456,12 @@ storage_pool_def_format(const StoragePoolDef *def, unsigned flags)
 {
     g_autoptr(xmlDoc) doc = NULL;
     xmlNode *root = xml_out_new_doc("pool", &doc);
-    g_autofree char *text = NULL;
     xmlNode *target;
 
     xml_out_attr_str(root, "type", pool_types[def->type].name);
     xml_out_text(root, "name", def->name);
-    if (def->has_uuid) {
-        char uuid[37];
-
-        xml_uuid_format(def->uuid, uuid);
-        xml_out_text(root, "uuid", uuid);
-    }
+    if (def->has_uuid)
+        xml_out_uuid(root, def->uuid);
     storage_size_format(root, "capacity", def->capacity);
     storage_size_format(root, "allocation", def->allocation);
     storage_size_format(root, "available", def->available);
@@ -520,8 +469,7 @@ storage_pool_def_format(const StoragePoolDef *def, unsigned flags)
     target = xml_out_child(root, "target");
     xml_out_text(target, "path", def->target_path);
     storage_perms_format(&def->target_perms, target);
-    text = xml_format_doc(doc);
-    return g_strconcat(text, "\n", NULL);
+    return xml_out_finish(doc);
 }
 
 StoragePoolSource *
@@ -533,7 +481,7 @@ storage_pool_source_parse_string(StoragePoolType type, const char *xml)
     if (!doc)
         return NULL;
     root = xmlDocGetRootElement(doc);
-    if (!storage_node_is(root, "source")) {
+    if (!xml_node_is(root, "source")) {
         error_report(DOM, VK_ERR_XML_ERROR, _("expecting <source>, got <%s>"),
                      (const char *) root->name);
         return NULL;
@@ -565,12 +513,10 @@ storage_pool_source_list_format(const StoragePoolSourceList *list)
 {
     g_autoptr(xmlDoc) doc = NULL;
     xmlNode *root = xml_out_new_doc("sources", &doc);
-    g_autofree char *text = NULL;
 
     for (guint i = 0; i < list->sources->len; i++)
         format_source(list->sources->pdata[i], root);
-    text = xml_format_doc(doc);
-    return g_strconcat(text, "\n", NULL);
+    return xml_out_finish(doc);
 }
 
 StoragePoolSourceList *
@@ -584,7 +530,7 @@ storage_pool_source_list_parse_string(StoragePoolType type, const char *xml)
     if (!doc)
         return NULL;
     root = xmlDocGetRootElement(doc);
-    if (!storage_node_is(root, "sources")) {
+    if (!xml_node_is(root, "sources")) {
         error_report(DOM, VK_ERR_XML_ERROR, _("expecting <sources>, got <%s>"),
                      (const char *) root->name);
         return NULL;
@@ -594,7 +540,7 @@ storage_pool_source_list_parse_string(StoragePoolType type, const char *xml)
     while ((c = xml_strict_next_child(root, c, DOM, &err))) {
         StoragePoolSource *src;
 
-        if (!storage_node_is(c, "source"))
+        if (!xml_node_is(c, "source"))
             return xml_strict_unknown_element(c, DOM), NULL;
         if (!(src = parse_source(c, type)))
             return NULL;

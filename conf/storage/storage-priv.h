@@ -2,13 +2,10 @@
 /* Pieces shared by the pool and volume documents. */
 #pragma once
 
-#include "conf/network/xml-strict.h"
+#include "conf/xml-strict.h"
 #include "conf/storage/storage-conf.h"
 
 #define STORAGE_DOM VK_FROM_STORAGE
-#define STORAGE_ATTRS(...) ((const char *const[]) { __VA_ARGS__, NULL })
-
-bool storage_node_is(xmlNode *n, const char *name);
 
 /* <permissions> with mode/owner/group/label. */
 int storage_perms_parse(xmlNode *node, StoragePerms *perms);
@@ -19,8 +16,10 @@ void storage_perms_clear(StoragePerms *perms);
 int storage_size_parse(xmlNode *node, uint64_t *out);
 void storage_size_format(xmlNode *parent, const char *name, uint64_t value);
 
-/* <path>/text elements that may appear once. */
-int storage_text_once(xmlNode *node, char **field);
+/* <extent start='' end=''/> (pool <freeExtent> too), appended to @extents. */
+int storage_extent_parse(xmlNode *node, GArray *extents);
+/* One element @name per StorageExtent of @extents under @parent. */
+void storage_extents_format(const GArray *extents, const char *name, xmlNode *parent);
 
 /* Absolute path with duplicate and trailing slashes removed. */
 int storage_path_clean(const char *what, char **path);

@@ -8,12 +8,6 @@
 #include "util/error.h"
 #include "util/i18n.h"
 
-bool
-storage_node_is(xmlNode *n, const char *name)
-{
-    return strcmp((const char *) n->name, name) == 0 && !n->ns;
-}
-
 /* Multiplier for a libvirt size unit, 0 if unknown. */
 static uint64_t
 unit_scale(const char *unit)
@@ -81,7 +75,7 @@ storage_size_parse(xmlNode *node, uint64_t *out)
     g_autofree char *unit = xml_get_prop(node, "unit");
     g_autofree char *text = NULL;
 
-    if (xml_strict_check_attrs(node, STORAGE_DOM, STORAGE_ATTRS("unit")) < 0 ||
+    if (xml_strict_check_attrs(node, STORAGE_DOM, XML_ATTRS("unit")) < 0 ||
         !(text = xml_strict_text(node, STORAGE_DOM)))
         return -1;
     return storage_parse_scaled(text, unit, (const char *) node->name, out);
@@ -96,27 +90,13 @@ storage_size_format(xmlNode *parent, const char *name, uint64_t value)
     xml_out_attr_str(n, "unit", "bytes");
 }
 
-int
-storage_text_once(xmlNode *node, char **field)
-{
-    if (*field) {
-        error_report(STORAGE_DOM, VK_ERR_XML_ERROR, _("more than one <%s> element"),
-                     (const char *) node->name);
-        return -1;
-    }
-    if (xml_strict_check_attrs(node, STORAGE_DOM, NULL) < 0 ||
-        !(*field = xml_strict_text(node, STORAGE_DOM)))
-        return -1;
-    return 0;
-}
-
 static int
 perms_id(xmlNode *node, int64_t *out)
 {
     g_autofree char *text = NULL;
     uint64_t v;
 
-    if (storage_text_once(node, &text) < 0)
+    if (xml_strict_text_once(node, STORAGE_DOM, &text) < 0)
         return -1;
     if (strcmp(text, "-1") == 0) {
         *out = -1;
@@ -136,7 +116,7 @@ perms_mode(xmlNode *node, int64_t *out)
     char *end = NULL;
     long v;
 
-    if (storage_text_once(node, &text) < 0)
+    if (xml_strict_text_once(node, STORAGE_DOM, &text) < 0)
         return -1;
     v = strtol(text, &end, 8);
     if (!text[0] || *end || v < 0 || v > 07777) {
@@ -163,14 +143,14 @@ storage_perms_parse(xmlNode *node, StoragePerms *perms)
     while ((c = xml_strict_next_child(node, c, STORAGE_DOM, &err))) {
         int r;
 
-        if (storage_node_is(c, "mode") && perms->mode < 0)
+        if (xml_node_is(c, "mode") && perms->mode < 0)
             r = perms_mode(c, &perms->mode);
-        else if (storage_node_is(c, "owner") && perms->owner < 0)
+        else if (xml_node_is(c, "owner") && perms->owner < 0)
             r = perms_id(c, &perms->owner);
-        else if (storage_node_is(c, "group") && perms->group < 0)
+        else if (xml_node_is(c, "group") && perms->group < 0)
             r = perms_id(c, &perms->group);
-        else if (storage_node_is(c, "label"))
-            r = storage_text_once(c, &perms->label);
+        else if (xml_node_is(c, "label"))
+            r = xml_strict_text_once(c, STORAGE_DOM, &perms->label);
         else
             r = xml_strict_unknown_element(c, STORAGE_DOM);
         if (r < 0)
@@ -210,6 +190,38 @@ storage_perms_clear(StoragePerms *perms)
     g_free(perms->label);
     memset(perms, 0, sizeof(*perms));
     perms->mode = perms->owner = perms->group = -1;
+}
+
+int
+storage_extent_parse(xmlNode *node, GArray *extents)
+{
+    StorageExtent e = { 0 };
+    bool has_start = false, has_end = false;
+
+    if (xml_strict_check_attrs(node, STORAGE_DOM, XML_ATTRS("start", "end")) < 0 ||
+        xml_strict_check_empty(node, STORAGE_DOM) < 0 ||
+        xml_strict_uint(node, "start", UINT64_MAX, STORAGE_DOM, &e.start, &has_start) < 0 ||
+        xml_strict_uint(node, "end", UINT64_MAX, STORAGE_DOM, &e.end, &has_end) < 0)
+        return -1;
+    if (!has_start || !has_end || e.start > e.end) {
+        error_report(STORAGE_DOM, VK_ERR_XML_ERROR,
+                     _("extent needs start and end attributes with start <= end"));
+        return -1;
+    }
+    g_array_append_val(extents, e);
+    return 0;
+}
+
+void
+storage_extents_format(const GArray *extents, const char *name, xmlNode *parent)
+{
+    for (guint i = 0; i < extents->len; i++) {
+        const StorageExtent *e = &g_array_index(extents, StorageExtent, i);
+        xmlNode *n = xml_out_child(parent, name);
+
+        xml_out_attr(n, "start", "%llu", (unsigned long long) e->start);
+        xml_out_attr(n, "end", "%llu", (unsigned long long) e->end);
+    }
 }
 
 int

@@ -8,7 +8,6 @@
 #include "util/i18n.h"
 
 #define DOM STORAGE_DOM
-#define ATTRS STORAGE_ATTRS
 
 static const char *const vol_type_names[STORAGE_VOL_LAST] = {
     "file", "block", "dir", "network", "netdir", "ploop",
@@ -89,26 +88,6 @@ storage_vol_def_free(StorageVolDef *def)
 }
 
 static int
-parse_vol_extent(xmlNode *node, GArray *extents)
-{
-    StorageExtent e = { 0 };
-    bool has_start = false, has_end = false;
-
-    if (xml_strict_check_attrs(node, DOM, ATTRS("start", "end")) < 0 ||
-        xml_strict_check_empty(node, DOM) < 0 ||
-        xml_strict_uint(node, "start", UINT64_MAX, DOM, &e.start, &has_start) < 0 ||
-        xml_strict_uint(node, "end", UINT64_MAX, DOM, &e.end, &has_end) < 0)
-        return -1;
-    if (!has_start || !has_end || e.start > e.end) {
-        error_report(DOM, VK_ERR_XML_ERROR,
-                     _("extent needs start and end attributes with start <= end"));
-        return -1;
-    }
-    g_array_append_val(extents, e);
-    return 0;
-}
-
-static int
 parse_vol_source(xmlNode *node, StorageVolDef *def)
 {
     xmlNode *c = NULL;
@@ -120,21 +99,21 @@ parse_vol_source(xmlNode *node, StorageVolDef *def)
         StorageVolSourceDevice *d;
         xmlNode *e = NULL;
 
-        if (!storage_node_is(c, "device"))
+        if (!xml_node_is(c, "device"))
             return xml_strict_unknown_element(c, DOM);
         d = g_new0(StorageVolSourceDevice, 1);
         d->extents = g_array_new(FALSE, TRUE, sizeof(StorageExtent));
         g_ptr_array_add(def->source_devices, d);
-        if (xml_strict_check_attrs(c, DOM, ATTRS("path")) < 0)
+        if (xml_strict_check_attrs(c, DOM, XML_ATTRS("path")) < 0)
             return -1;
         if (!(d->path = xml_get_prop(c, "path"))) {
             error_report(DOM, VK_ERR_XML_ERROR, _("missing volume source device path"));
             return -1;
         }
         while ((e = xml_strict_next_child(c, e, DOM, &err))) {
-            if (!storage_node_is(e, "extent"))
+            if (!xml_node_is(e, "extent"))
                 return xml_strict_unknown_element(e, DOM);
-            if (parse_vol_extent(e, d->extents) < 0)
+            if (storage_extent_parse(e, d->extents) < 0)
                 return -1;
         }
         if (err < 0)
@@ -150,7 +129,7 @@ parse_format_type(xmlNode *node, char **field)
         error_report(DOM, VK_ERR_XML_ERROR, _("more than one <format> element"));
         return -1;
     }
-    if (xml_strict_check_attrs(node, DOM, ATTRS("type")) < 0 ||
+    if (xml_strict_check_attrs(node, DOM, XML_ATTRS("type")) < 0 ||
         xml_strict_check_empty(node, DOM) < 0)
         return -1;
     if (!(*field = xml_get_prop(node, "type"))) {
@@ -174,7 +153,7 @@ parse_features(xmlNode *node, StorageVolDef *def)
     if (xml_strict_check_attrs(node, DOM, NULL) < 0)
         return -1;
     while ((c = xml_strict_next_child(node, c, DOM, &err))) {
-        if (!storage_node_is(c, "lazy_refcounts") || def->lazy_refcounts)
+        if (!xml_node_is(c, "lazy_refcounts") || def->lazy_refcounts)
             return xml_strict_unknown_element(c, DOM);
         if (xml_strict_check_attrs(c, DOM, NULL) < 0 || xml_strict_check_empty(c, DOM) < 0)
             return -1;
@@ -186,19 +165,19 @@ parse_features(xmlNode *node, StorageVolDef *def)
 static int
 parse_target_child(xmlNode *c, StorageVolDef *def)
 {
-    if (storage_node_is(c, "path"))
-        return storage_text_once(c, &def->target_path);
-    if (storage_node_is(c, "format"))
+    if (xml_node_is(c, "path"))
+        return xml_strict_text_once(c, DOM, &def->target_path);
+    if (xml_node_is(c, "format"))
         return parse_format_type(c, &def->target_format);
-    if (storage_node_is(c, "permissions"))
+    if (xml_node_is(c, "permissions"))
         return storage_perms_parse(c, &def->target_perms);
-    if (storage_node_is(c, "compat"))
-        return storage_text_once(c, &def->compat);
-    if (storage_node_is(c, "features"))
+    if (xml_node_is(c, "compat"))
+        return xml_strict_text_once(c, DOM, &def->compat);
+    if (xml_node_is(c, "features"))
         return parse_features(c, def);
-    if (storage_node_is(c, "clusterSize") && !def->cluster_size)
+    if (xml_node_is(c, "clusterSize") && !def->cluster_size)
         return storage_size_parse(c, &def->cluster_size);
-    if (storage_node_is(c, "encryption") || storage_node_is(c, "timestamps")) {
+    if (xml_node_is(c, "encryption") || xml_node_is(c, "timestamps")) {
         g_ptr_array_add(def->target_kept, xml_strict_keep(c));
         return 0;
     }
@@ -218,11 +197,11 @@ parse_children(xmlNode *node, StorageVolDef *def, bool backing)
 
         if (!backing)
             r = parse_target_child(c, def);
-        else if (storage_node_is(c, "path"))
-            r = storage_text_once(c, &def->backing_path);
-        else if (storage_node_is(c, "format"))
+        else if (xml_node_is(c, "path"))
+            r = xml_strict_text_once(c, DOM, &def->backing_path);
+        else if (xml_node_is(c, "format"))
             r = parse_format_type(c, &def->backing_format);
-        else if (storage_node_is(c, "permissions"))
+        else if (xml_node_is(c, "permissions"))
             r = storage_perms_parse(c, &def->backing_perms);
         else
             r = xml_strict_unknown_element(c, DOM);
@@ -247,21 +226,21 @@ parse_size_once(xmlNode *node, uint64_t *value, bool *has)
 static int
 parse_vol_child(xmlNode *c, StorageVolDef *def)
 {
-    if (storage_node_is(c, "name"))
-        return storage_text_once(c, &def->name);
-    if (storage_node_is(c, "key"))
-        return storage_text_once(c, &def->key);
-    if (storage_node_is(c, "source"))
+    if (xml_node_is(c, "name"))
+        return xml_strict_text_once(c, DOM, &def->name);
+    if (xml_node_is(c, "key"))
+        return xml_strict_text_once(c, DOM, &def->key);
+    if (xml_node_is(c, "source"))
         return parse_vol_source(c, def);
-    if (storage_node_is(c, "capacity"))
+    if (xml_node_is(c, "capacity"))
         return parse_size_once(c, &def->capacity, &def->has_capacity);
-    if (storage_node_is(c, "allocation"))
+    if (xml_node_is(c, "allocation"))
         return parse_size_once(c, &def->allocation, &def->has_allocation);
-    if (storage_node_is(c, "physical"))
+    if (xml_node_is(c, "physical"))
         return parse_size_once(c, &def->physical, &def->has_physical);
-    if (storage_node_is(c, "target"))
+    if (xml_node_is(c, "target"))
         return parse_children(c, def, false);
-    if (storage_node_is(c, "backingStore") && !def->has_backing) {
+    if (xml_node_is(c, "backingStore") && !def->has_backing) {
         def->has_backing = true;
         return parse_children(c, def, true);
     }
@@ -384,14 +363,14 @@ storage_vol_def_parse_string(const StoragePoolDef *pool, const char *xml, unsign
     if ((flags & STORAGE_VOL_PARSE_VALIDATE) && xml_validate_schema(doc, "storagevol.rng", DOM) < 0)
         return NULL;
     root = xmlDocGetRootElement(doc);
-    if (!storage_node_is(root, "volume")) {
+    if (!xml_node_is(root, "volume")) {
         error_report(DOM, VK_ERR_XML_ERROR,
                      _("unexpected root element <%s>, expecting <volume>"),
                      (const char *) root->name);
         return NULL;
     }
     def = vol_new();
-    if (xml_strict_check_attrs(root, DOM, ATTRS("type")) < 0 || parse_vol_type(root, def) < 0)
+    if (xml_strict_check_attrs(root, DOM, XML_ATTRS("type")) < 0 || parse_vol_type(root, def) < 0)
         return NULL;
     while ((c = xml_strict_next_child(root, c, DOM, &err))) {
         if (parse_vol_child(c, def) < 0)
@@ -412,13 +391,7 @@ format_vol_source(const StorageVolDef *def, xmlNode *root)
         xmlNode *dn = xml_out_child(src, "device");
 
         xml_out_attr_str(dn, "path", d->path);
-        for (guint j = 0; j < d->extents->len; j++) {
-            const StorageExtent *e = &g_array_index(d->extents, StorageExtent, j);
-            xmlNode *en = xml_out_child(dn, "extent");
-
-            xml_out_attr(en, "start", "%llu", (unsigned long long) e->start);
-            xml_out_attr(en, "end", "%llu", (unsigned long long) e->end);
-        }
+        storage_extents_format(d->extents, "extent", dn);
     }
 }
 
@@ -453,7 +426,6 @@ storage_vol_def_format(const StoragePoolDef *pool, const StorageVolDef *def, uns
 {
     g_autoptr(xmlDoc) doc = NULL;
     xmlNode *root = xml_out_new_doc("volume", &doc);
-    g_autofree char *text = NULL;
 
     if (def->type_given)
         xml_out_attr_str(root, "type", vol_type_names[def->type]);
@@ -475,6 +447,5 @@ storage_vol_def_format(const StoragePoolDef *pool, const StorageVolDef *def, uns
             xml_out_attr_str(xml_out_child(b, "format"), "type", def->backing_format);
         storage_perms_format(&def->backing_perms, b);
     }
-    text = xml_format_doc(doc);
-    return g_strconcat(text, "\n", NULL);
+    return xml_out_finish(doc);
 }

@@ -491,21 +491,12 @@ host_node_get_info(HostNodeInfo *info)
     g_autoptr(GArray) nodes = host_numa_node_list();
     unsigned int sockets, dies, cores, threads;
     unsigned long long mem_kib = 0;
-    guint i;
 
     if (host_cpuinfo_read(&cpuinfo) < 0)
         return -1;
-    for (i = 0; i < nodes->len; i++) {
-        g_autofree char *path =
-            g_strdup_printf("/sys/devices/system/node/node%u/meminfo",
-                            g_array_index(nodes, unsigned int, i));
-        unsigned long long kib;
-
-        if (host_meminfo_lookup(path, "MemTotal", &kib) == 0)
-            mem_kib += kib;
-    }
-    if (mem_kib == 0 &&
-        host_meminfo_lookup("/proc/meminfo", "MemTotal", &mem_kib) < 0) {
+    /* virNodeInfo.memory is the machine's physical memory, as libvirt
+     * reports it: NUMA node totals can miss hot-plugged memory. */
+    if (host_meminfo_lookup("/proc/meminfo", "MemTotal", &mem_kib) < 0) {
         error_report(VK_FROM_CAPABILITIES, VK_ERR_INTERNAL_ERROR, "%s",
                      _("cannot read the host memory size"));
         return -1;

@@ -440,3 +440,73 @@ iface_nl_read(struct nl_sock *sk, const char *name)
     live_state_clear(&st);
     return def;
 }
+
+bool
+iface_nl_addr_is_link_local(const NetAddr *addr)
+{
+    return addr->family == AF_INET6 && addr->bytes[0] == 0xfe && (addr->bytes[1] & 0xc0) == 0x80;
+}
+
+void
+iface_nl_link_free(IfaceNlLink *l)
+{
+    if (!l)
+        return;
+    g_free(l->name);
+    g_free(l->master);
+    if (l->addrs)
+        g_array_unref(l->addrs);
+    g_free(l);
+}
+
+static IfaceNlLink *
+link_summary(const LiveLink *l, const LiveState *st)
+{
+    IfaceNlLink *s = g_new0(IfaceNlLink, 1);
+    const LiveLink *m = l->master ? find_link(st, NULL, l->master) : NULL;
+
+    s->name = g_strdup(l->name);
+    s->type = kind_to_type(l->kind);
+    s->up = (l->flags & IFF_UP) != 0;
+    s->master = m ? g_strdup(m->name) : NULL;
+    s->mtu = l->mtu;
+    s->has_mac = l->has_mac;
+    memcpy(s->mac, l->mac, 6);
+    s->addrs = g_array_new(FALSE, TRUE, sizeof(InterfaceIP));
+    for (guint i = 0; i < st->addrs->len; i++) {
+        const LiveAddr *a = &g_array_index(st->addrs, LiveAddr, i);
+        InterfaceIP ip = { .address = a->addr, .prefix = a->prefix };
+
+        if (a->ifindex == l->ifindex && !iface_nl_addr_is_link_local(&a->addr))
+            g_array_append_val(s->addrs, ip);
+    }
+    return s;
+}
+
+static gint
+link_summary_cmp(gconstpointer a, gconstpointer b)
+{
+    const IfaceNlLink *x = *(IfaceNlLink *const *) a, *y = *(IfaceNlLink *const *) b;
+
+    return strcmp(x->name, y->name);
+}
+
+GPtrArray *
+iface_nl_links(struct nl_sock *sk)
+{
+    LiveState st;
+    GPtrArray *out;
+
+    if (live_state_load(sk, &st, true) < 0)
+        return NULL;
+    out = g_ptr_array_new_with_free_func((GDestroyNotify) iface_nl_link_free);
+    for (guint i = 0; i < st.links->len; i++) {
+        const LiveLink *l = st.links->pdata[i];
+
+        if (!(l->flags & IFF_LOOPBACK))
+            g_ptr_array_add(out, link_summary(l, &st));
+    }
+    g_ptr_array_sort(out, link_summary_cmp);
+    live_state_clear(&st);
+    return out;
+}

@@ -125,7 +125,8 @@ put_create_attrs(struct nl_msg *msg, const InterfaceDef *def, int parent_ifindex
         return -1;
     if (def->has_mac && nla_put(msg, IFLA_ADDRESS, 6, def->mac) < 0)
         return -1;
-    if (def->type == INTERFACE_TYPE_VLAN && nla_put_u32(msg, IFLA_LINK, (uint32_t) parent_ifindex) < 0)
+    if (def->type == INTERFACE_TYPE_VLAN &&
+        nla_put_u32(msg, IFLA_LINK, (uint32_t) parent_ifindex) < 0)
         return -1;
     return put_linkinfo(msg, def);
 }
@@ -320,6 +321,10 @@ create_extras(struct nl_sock *sk, const InterfaceDef *def, int ifindex, bool up)
                              port->name, def->name);
             return -1;
         }
+        /* the bonding driver refuses slaves that are up (EPERM) */
+        if (def->type == INTERFACE_TYPE_BOND &&
+            send_free(sk, iface_nl_build_set_up(pidx, false), port->name) < 0)
+            return -1;
         if (send_free(sk, iface_nl_build_set_master(pidx, ifindex), port->name) < 0)
             return -1;
     }
@@ -344,11 +349,24 @@ create_extras(struct nl_sock *sk, const InterfaceDef *def, int ifindex, bool up)
 int
 iface_nl_create(struct nl_sock *sk, const InterfaceDef *def, bool up)
 {
-    int parent = 0, ifindex;
+    return iface_nl_create_full(sk, def, up, NULL);
+}
 
+int
+iface_nl_create_full(struct nl_sock *sk, const InterfaceDef *def, bool up, int *create_err)
+{
+    int parent = 0, ifindex, r;
+    struct nl_msg *msg;
+
+    if (create_err)
+        *create_err = 0;
     if (def->type == INTERFACE_TYPE_VLAN && (parent = iface_nl_ifindex(sk, def->vlan_parent)) < 0)
         return -1;
-    if (send_free(sk, iface_nl_build_create(def, parent), def->name) < 0)
+    if (!(msg = iface_nl_build_create(def, parent)))
+        return -1;
+    r = iface_nl_send(sk, msg, def->name, create_err);
+    nlmsg_free(msg);
+    if (r < 0)
         return -1;
     if ((ifindex = iface_nl_ifindex(sk, def->name)) <= 0) {
         if (ifindex == 0)

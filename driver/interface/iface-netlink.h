@@ -73,6 +73,13 @@ int iface_nl_ifindex(struct nl_sock *sk, const char *name);
 int iface_nl_create(struct nl_sock *sk, const InterfaceDef *def, bool up);
 
 /*
+ * iface_nl_create, also giving the libnl error code of the link creation
+ * request itself in *create_err (0 when it succeeded or was not sent), so
+ * callers can tell a kernel without bonding/802.1q (-NLE_OPNOTSUPP).
+ */
+int iface_nl_create_full(struct nl_sock *sk, const InterfaceDef *def, bool up, int *create_err);
+
+/*
  * Destroys the live interface @name: bridges, bonds and vlans are deleted
  * (the kernel releases their ports), anything else is set down.
  */
@@ -100,3 +107,23 @@ char *iface_nl_name_by_mac(struct nl_sock *sk, const uint8_t mac[6]);
  * slaves, vlan tag and parent.  NULL with NO_INTERFACE if absent.
  */
 InterfaceDef *iface_nl_read(struct nl_sock *sk, const char *name);
+
+/* One live link as the driver's listing and transactions see it. */
+typedef struct {
+    char *name;
+    InterfaceType type;        /* from IFLA_INFO_KIND; ethernet otherwise */
+    bool up;                   /* IFF_UP */
+    char *master;              /* bridge/bond it is enslaved to, or NULL */
+    unsigned mtu;
+    bool has_mac;
+    uint8_t mac[6];
+    GArray *addrs;             /* InterfaceIP; IPv6 link-local left out */
+} IfaceNlLink;
+
+void iface_nl_link_free(IfaceNlLink *l);
+
+/* Every link but loopback, sorted by name (IfaceNlLink*); NULL on error. */
+GPtrArray *iface_nl_links(struct nl_sock *sk);
+
+/* Whether @addr is an IPv6 link-local address (fe80::/10). */
+bool iface_nl_addr_is_link_local(const NetAddr *addr);

@@ -26,6 +26,8 @@ typedef struct {
     int (*write_zeroes)(void *state, uint64_t offset, uint64_t len, bool may_unmap);
     void (*close)(void *state);
     /* Optional. */
+    /* May round *new_size up; stores the size it set. */
+    int (*resize)(void *state, uint64_t *new_size, bool allow_shrink);
     int (*snapshot_list)(void *state, BlockSnapshotInfo **out, size_t *count);
 } BlockDriver;
 
@@ -49,6 +51,8 @@ int block_fd_pwrite(int fd, const void *buf, size_t len, uint64_t offset);
 int block_fd_preadv(int fd, const struct iovec *iov, int iovcnt, uint64_t offset);
 int block_fd_pwritev(int fd, const struct iovec *iov, int iovcnt, uint64_t offset);
 int block_fd_sync(int fd);
+/* Length of a regular file or block device. */
+int block_fd_size(int fd, uint64_t *size, bool *is_blk);
 
 /* Total length of an iovec array. */
 size_t block_iov_size(const struct iovec *iov, int iovcnt);

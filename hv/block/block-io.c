@@ -4,6 +4,9 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -197,5 +200,19 @@ block_fd_sync(int fd)
         if (errno != EINTR)
             return -errno;
     }
+    return 0;
+}
+
+int
+block_fd_size(int fd, uint64_t *size, bool *is_blk)
+{
+    struct stat st;
+
+    if (fstat(fd, &st) < 0)
+        return -errno;
+    *is_blk = S_ISBLK(st.st_mode);
+    if (*is_blk)
+        return ioctl(fd, BLKGETSIZE64, size) < 0 ? -errno : 0;
+    *size = (uint64_t) st.st_size;
     return 0;
 }

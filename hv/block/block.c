@@ -181,6 +181,81 @@ block_write_zeroes(BlockBackend *bb, uint64_t offset, uint64_t len, bool may_unm
     return bb->drv->write_zeroes(bb->state, offset, len, may_unmap);
 }
 
+int
+block_resize(BlockBackend *bb, uint64_t new_size, bool allow_shrink)
+{
+    int ret;
+
+    if (bb->read_only)
+        return -EROFS;
+    if (new_size < bb->size && !allow_shrink)
+        return -EINVAL;
+    if (!bb->drv->resize)
+        return -ENOTSUP;
+    ret = bb->drv->resize(bb->state, &new_size, allow_shrink);
+    if (ret < 0)
+        return ret;
+    bb->size = new_size;
+    return 0;
+}
+
+#define BLOCK_COPY_CHUNK (1024 * 1024)
+#define BLOCK_COPY_PIECE (64 * 1024)
+
+static bool
+block_buf_is_zero(const uint8_t *buf, size_t len)
+{
+    return len == 0 || (buf[0] == 0 && memcmp(buf, buf + 1, len - 1) == 0);
+}
+
+/* Writes the non-zero 64 KiB pieces of @buf (all of it unless @skip_zero). */
+static int
+block_copy_chunk(BlockBackend *dst, uint8_t *buf, size_t len, uint64_t off, bool skip_zero)
+{
+    size_t pos = 0;
+
+    while (pos < len) {
+        size_t start, end;
+        struct iovec iov;
+        int ret;
+
+        while (skip_zero && pos < len &&
+               block_buf_is_zero(buf + pos, MIN(BLOCK_COPY_PIECE, len - pos)))
+            pos += MIN(BLOCK_COPY_PIECE, len - pos);
+        start = pos;
+        while (pos < len &&
+               (!skip_zero || !block_buf_is_zero(buf + pos, MIN(BLOCK_COPY_PIECE, len - pos))))
+            pos += MIN(BLOCK_COPY_PIECE, len - pos);
+        end = pos;
+        if (end == start)
+            continue;
+        iov = (struct iovec) { buf + start, end - start };
+        ret = block_pwritev(dst, &iov, 1, off + start);
+        if (ret < 0)
+            return ret;
+    }
+    return 0;
+}
+
+int
+block_copy(BlockBackend *src, BlockBackend *dst, bool dst_zeroed)
+{
+    g_autofree uint8_t *buf = g_malloc(BLOCK_COPY_CHUNK);
+
+    if (block_get_size(src) != block_get_size(dst))
+        return -EINVAL;
+    for (uint64_t off = 0; off < src->size; off += BLOCK_COPY_CHUNK) {
+        struct iovec iov = { buf, (size_t) MIN((uint64_t) BLOCK_COPY_CHUNK, src->size - off) };
+        int ret = block_preadv(src, &iov, 1, off);
+
+        if (ret == 0)
+            ret = block_copy_chunk(dst, buf, iov.iov_len, off, dst_zeroed);
+        if (ret < 0)
+            return ret;
+    }
+    return block_flush(dst);
+}
+
 void
 block_close(BlockBackend *bb)
 {

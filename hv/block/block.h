@@ -44,6 +44,16 @@ int block_flush(BlockBackend *bb);
 int block_discard(BlockBackend *bb, uint64_t offset, uint64_t len);
 int block_write_zeroes(BlockBackend *bb, uint64_t offset, uint64_t len, bool may_unmap);
 
+/* Changes the guest-visible size (rounded up to 512 bytes for qcow2).
+ * Shrinking needs @allow_shrink and drops the data past the new end;
+ * growing reads zeros in the new part.  -ENOTSUP for block devices. */
+int block_resize(BlockBackend *bb, uint64_t new_size, bool allow_shrink);
+
+/* Copies the whole guest-visible content of @src to @dst (sizes must
+ * match, -EINVAL otherwise).  With @dst_zeroed (a new image), all-zero
+ * chunks are skipped so the copy stays sparse.  Flushes @dst. */
+int block_copy(BlockBackend *src, BlockBackend *dst, bool dst_zeroed);
+
 /* Flushes and frees; accepts NULL. */
 void block_close(BlockBackend *bb);
 

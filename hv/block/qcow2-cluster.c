@@ -6,7 +6,6 @@
  * ordered metadata flush.
  */
 #include <errno.h>
-#include <unistd.h>
 
 #include "hv/block/qcow2-int.h"
 
@@ -269,15 +268,50 @@ qcow2_alloc_write(Qcow2State *s, Qcow2AllocReq *r, const struct iovec *iov, int 
         wlen += cs - end_in;
     }
     ret = block_fd_pwritev(s->fd, v, n, wstart);
-    if (ret < 0)
-        return ret;
-    /* Clusters must exist in the file up to their end. */
-    if (wstart + wlen < host + r->nclusters * cs && s->phys_size < host + r->nclusters * cs) {
-        if (ftruncate(s->fd, (off_t) (host + r->nclusters * cs)) < 0)
-            return -errno;
+    /* Clusters must exist in the file up to their end: one zero byte at
+     * the end of our own (fresh) cluster extends it and never shrinks it,
+     * unlike ftruncate racing with other writers. */
+    if (ret == 0 && wstart + wlen < host + r->nclusters * cs)
+        ret = block_fd_pwrite(s->fd, "", 1, host + r->nclusters * cs - 1);
+    return ret;
+}
+
+static bool
+qcow2_inflight_overlaps(Qcow2State *s, uint64_t start, uint64_t end)
+{
+    for (guint i = 0; i < s->inflight->len; i++) {
+        Qcow2Range *f = &g_array_index(s->inflight, Qcow2Range, i);
+
+        if (start < f->offset + f->len && f->offset < end)
+            return true;
     }
-    s->phys_size = MAX(s->phys_size, host + r->nclusters * cs);
-    return 0;
+    return false;
+}
+
+/* Waits (dropping the lock) while an allocating write covers part of the
+ * guest range; true when it had to wait, so lookups must be redone. */
+static bool
+qcow2_inflight_wait(Qcow2State *s, uint64_t start, uint64_t end)
+{
+    bool waited = false;
+
+    while (qcow2_inflight_overlaps(s, start, end)) {
+        g_cond_wait(&s->alloc_cond, &s->lock);
+        waited = true;
+    }
+    return waited;
+}
+
+static void
+qcow2_inflight_remove(Qcow2State *s, uint64_t start)
+{
+    for (guint i = 0; i < s->inflight->len; i++) {
+        if (g_array_index(s->inflight, Qcow2Range, i).offset == start) {
+            g_array_remove_index_fast(s->inflight, i);
+            break;
+        }
+    }
+    g_cond_broadcast(&s->alloc_cond);
 }
 
 static int
@@ -285,15 +319,24 @@ qcow2_write_allocating(Qcow2State *s, Qcow2AllocReq *r, const struct iovec *iov,
 {
     uint64_t cs = s->cluster_size;
     uint64_t cfirst = r->off & ~(cs - 1);
-    uint64_t old_phys = s->phys_size;
+    Qcow2Range busy = { .offset = cfirst, .len = r->nclusters * cs };
     int64_t host = qcow2_alloc_clusters(s, r->nclusters);
+    bool fresh;
     int ret;
 
     if (host < 0)
         return (int) host;
-    ret = qcow2_alloc_write(s, r, iov, iovcnt, (uint64_t) host, (uint64_t) host >= old_phys);
+    /* The data goes out without the lock; other allocating writes and
+     * discards of these guest clusters wait for it (inflight). */
+    fresh = (uint64_t) host >= s->phys_size;
+    g_array_append_val(s->inflight, busy);
+    g_mutex_unlock(&s->lock);
+    ret = qcow2_alloc_write(s, r, iov, iovcnt, (uint64_t) host, fresh);
+    g_mutex_lock(&s->lock);
+    qcow2_inflight_remove(s, cfirst);
     if (ret < 0)
-        return ret;
+        return ret;     /* the new clusters leak; nothing points at them */
+    s->phys_size = MAX(s->phys_size, (uint64_t) host + r->nclusters * cs);
     s->need_sync = true;
     for (uint64_t i = 0; i < r->nclusters; i++) {
         uint64_t old;
@@ -336,6 +379,7 @@ qcow2_pwrite_part(Qcow2State *s, const struct iovec *iov, int iovcnt, size_t don
     int ret;
 
     g_mutex_lock(&s->lock);
+retry:
     ret = qcow2_mark_dirty(s);
     if (ret == 0)
         ret = qcow2_extent(s, r.off, total - done, &r.first_entry, &len);
@@ -353,6 +397,8 @@ qcow2_pwrite_part(Qcow2State *s, const struct iovec *iov, int iovcnt, size_t don
     }
     if (ret == 0)
         ret = qcow2_alloc_extent(s, &r, total - done);
+    if (ret == 0 && qcow2_inflight_wait(s, r.off - in, r.off - in + r.nclusters * s->cluster_size))
+        goto retry;
     if (ret == 0)
         ret = qcow2_write_allocating(s, &r, iov, iovcnt);
     if (ret == 0 && qcow2_pending_frees_full(s))
@@ -379,23 +425,36 @@ qcow2_co_pwritev(Qcow2State *s, const struct iovec *iov, int iovcnt, uint64_t of
     return 0;
 }
 
+/* Whether backing data would show through an unallocated cluster. */
+static bool
+qcow2_backing_shows(Qcow2State *s, uint64_t coff)
+{
+    return s->backing && coff < s->backing_size;
+}
+
 /* New L2 entry for a discarded or zeroed whole cluster; false to leave it. */
 static bool
-qcow2_zero_entry(Qcow2State *s, uint64_t old, bool zero, bool may_unmap, uint64_t *entry)
+qcow2_zero_entry(Qcow2State *s, uint64_t coff, uint64_t old, bool zero, bool may_unmap,
+                 uint64_t *entry)
 {
     Qcow2ClusterType t = qcow2_entry_type(s, old);
+    bool under = qcow2_backing_shows(s, coff);
 
     if (s->h.version >= 3) {
         if (zero && !may_unmap && t == QCOW2_CLUSTER_NORMAL && (old & QCOW2_OFLAG_COPIED)) {
             *entry = old | QCOW2_OFLAG_ZERO;   /* keep the allocation */
             return true;
         }
-        *entry = (zero || s->backing) ? QCOW2_OFLAG_ZERO : 0;
-        return old != *entry;
+        if (t == QCOW2_CLUSTER_ZERO && !(old & QCOW2_OFFSET_MASK))
+            return false;
+        if (t == QCOW2_CLUSTER_UNALLOCATED && !under)
+            return false;   /* reads as zeros already */
+        *entry = under ? QCOW2_OFLAG_ZERO : 0;
+        return true;
     }
     /* Version 2 has no zero flag: a discard unallocates (the backing file
      * shows through, as with QEMU); zeroing can only unallocate without one. */
-    if (zero && s->backing)
+    if (zero && under)
         return false;
     *entry = 0;
     return t != QCOW2_CLUSTER_UNALLOCATED;
@@ -404,14 +463,22 @@ qcow2_zero_entry(Qcow2State *s, uint64_t old, bool zero, bool may_unmap, uint64_
 static int
 qcow2_zero_clusters(Qcow2State *s, uint64_t off, uint64_t n, bool zero, bool may_unmap)
 {
+    uint64_t end = off + (n << s->cluster_bits);
+    uint64_t l1_span = 1ULL << (s->cluster_bits + s->l2_bits);
     int ret = qcow2_mark_dirty(s);
 
-    for (uint64_t i = 0; i < n && ret == 0; i++) {
-        uint64_t coff = off + i * s->cluster_size;
+    for (uint64_t coff = off; coff < end && ret == 0; coff += s->cluster_size) {
+        uint64_t l1i = coff / l1_span;
         uint64_t old, entry;
 
+        /* No L2 table and nothing underneath: the whole range reads zeros. */
+        if (l1i < s->l1_size && !(s->l1[l1i] & QCOW2_OFFSET_MASK) &&
+            !qcow2_backing_shows(s, coff)) {
+            coff = MIN(end, (l1i + 1) * l1_span) - s->cluster_size;
+            continue;
+        }
         ret = qcow2_l2_lookup(s, coff, &old);
-        if (ret < 0 || !qcow2_zero_entry(s, old, zero, may_unmap, &entry))
+        if (ret < 0 || !qcow2_zero_entry(s, coff, old, zero, may_unmap, &entry))
             continue;
         ret = qcow2_l2_set(s, coff, entry);
         if (ret == 0 && (entry & QCOW2_OFFSET_MASK) == 0)
@@ -466,6 +533,7 @@ qcow2_co_discard(Qcow2State *s, uint64_t offset, uint64_t len, bool zero, bool m
         g_mutex_unlock(&s->lock);
         return qcow2_write_zero_bytes(s, a, MIN(b, end) - a);
     }
+    qcow2_inflight_wait(s, a, b);
     ret = qcow2_zero_clusters(s, a, (b - a) >> s->cluster_bits, zero, may_unmap);
     g_mutex_unlock(&s->lock);
     return ret;

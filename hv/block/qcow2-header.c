@@ -5,7 +5,6 @@
  * in-place updates of the feature bits.
  */
 #include <errno.h>
-#include <sys/stat.h>
 
 #include "hv/block/qcow2-int.h"
 
@@ -197,7 +196,8 @@ qcow2_header_parse(const uint8_t *buf, size_t buflen, uint64_t file_size, Qcow2H
 int
 qcow2_header_read(int fd, Qcow2Header *h)
 {
-    struct stat st;
+    uint64_t fsize;
+    bool is_blk;
     uint8_t small[QCOW2_V2_HEADER_LEN];
     g_autofree uint8_t *buf = NULL;
     uint32_t cluster_bits;
@@ -205,9 +205,10 @@ qcow2_header_read(int fd, Qcow2Header *h)
     int ret;
 
     memset(h, 0, sizeof(*h));
-    if (fstat(fd, &st) < 0)
-        return -errno;
-    if (st.st_size < QCOW2_V2_HEADER_LEN)
+    ret = block_fd_size(fd, &fsize, &is_blk);
+    if (ret < 0)
+        return ret;
+    if (fsize < QCOW2_V2_HEADER_LEN)
         return -EINVAL;
     ret = block_fd_pread(fd, small, sizeof(small), 0);
     if (ret < 0)
@@ -217,12 +218,12 @@ qcow2_header_read(int fd, Qcow2Header *h)
         return -EINVAL;
     if (cluster_bits < QCOW2_MIN_CLUSTER_BITS || cluster_bits > QCOW2_MAX_CLUSTER_BITS)
         return -EINVAL;
-    len = (size_t) MIN((uint64_t) st.st_size, 1ULL << cluster_bits);
+    len = (size_t) MIN(fsize, 1ULL << cluster_bits);
     buf = g_malloc(len);
     ret = block_fd_pread(fd, buf, len, 0);
     if (ret < 0)
         return ret;
-    return qcow2_header_parse(buf, len, (uint64_t) st.st_size, h);
+    return qcow2_header_parse(buf, len, fsize, h);
 }
 
 /* Rewrites one 64-bit header field (feature bits) in place. */

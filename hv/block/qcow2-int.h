@@ -104,6 +104,7 @@ typedef enum {
 
 struct Qcow2State {
     int fd;
+    char *path;                 /* for messages */
     bool read_only;
     GMutex lock;
     Qcow2Header h;
@@ -129,6 +130,8 @@ struct Qcow2State {
     uint64_t phys_size;         /* current file length */
 
     GArray *pending_frees;      /* Qcow2Range, applied after L2 is durable */
+    GArray *inflight;           /* Qcow2Range of guest clusters being allocated */
+    GCond alloc_cond;           /* signalled when an inflight write ends */
     bool lazy_refcounts;
     bool dirty_marked;          /* dirty bit set on disk by us */
     bool need_sync;             /* data or metadata written since the last sync */
@@ -138,6 +141,9 @@ struct Qcow2State {
 
     BlockSnapshotInfo *snapshots;
     size_t nb_snapshots;
+    uint64_t *snap_l1_offsets;
+    uint32_t *snap_l1_sizes;
+    uint64_t snapshots_end;     /* end of the snapshot table in the file */
 };
 
 /* qcow2-header.c */
@@ -162,6 +168,8 @@ int qcow2_refcount_init(Qcow2State *s);
 int qcow2_refcount_get(Qcow2State *s, uint64_t cluster, uint64_t *rc);
 int64_t qcow2_alloc_clusters(Qcow2State *s, uint64_t n);
 int qcow2_refcount_update(Qcow2State *s, uint64_t cluster, uint64_t n, int delta);
+int qcow2_refcount_set(Qcow2State *s, uint64_t cluster, uint64_t value);
+int qcow2_refcount_last_used(Qcow2State *s, uint64_t *end);
 void qcow2_free_deferred(Qcow2State *s, uint64_t offset, uint64_t len);
 int qcow2_apply_pending_frees(Qcow2State *s);
 bool qcow2_pending_frees_full(Qcow2State *s);
@@ -184,6 +192,12 @@ int qcow2_mark_dirty(Qcow2State *s);
 /* qcow2-compress.c */
 int qcow2_read_compressed(Qcow2State *s, uint64_t entry, uint8_t *cluster_buf);
 void qcow2_compressed_range(Qcow2State *s, uint64_t entry, uint64_t *offset, uint64_t *len);
+
+/* qcow2-repair.c */
+int qcow2_repair_refcounts(Qcow2State *s);
+
+/* qcow2-resize.c */
+int qcow2_resize(void *state, uint64_t *new_size, bool allow_shrink);
 
 /* qcow2-snapshot.c */
 int qcow2_snapshot_table_read(Qcow2State *s);

@@ -156,6 +156,48 @@ qcow2_refcount_update(Qcow2State *s, uint64_t cluster, uint64_t n, int delta)
     return 0;
 }
 
+/* End (bytes) of the last cluster with a non-zero refcount. */
+int
+qcow2_refcount_last_used(Qcow2State *s, uint64_t *end)
+{
+    uint64_t per = 1ULL << s->rb_bits;
+
+    *end = 0;
+    for (uint64_t ri = s->rt_entries; ri-- > 0;) {
+        uint8_t *block;
+        int ret;
+
+        if (!s->rt[ri])
+            continue;
+        ret = qcow2_cache_get(s, &s->rb_cache, s->rt[ri], true, &block);
+        if (ret < 0)
+            return ret;
+        for (uint64_t i = per; i-- > 0;) {
+            if (qcow2_rb_get(s, block, i)) {
+                *end = ((ri << s->rb_bits) + i + 1) << s->cluster_bits;
+                return 0;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Sets a refcount outright (refcount rebuild); the block must exist. */
+int
+qcow2_refcount_set(Qcow2State *s, uint64_t cluster, uint64_t value)
+{
+    uint8_t *block;
+    int ret = qcow2_rb_load(s, cluster, &block);
+
+    if (ret < 0)
+        return ret;
+    if (!block || value > qcow2_rc_max(s))
+        return -EUCLEAN;
+    qcow2_rb_set(s, block, cluster & ((1ULL << s->rb_bits) - 1), value);
+    qcow2_cache_mark_dirty(&s->rb_cache, block);
+    return 0;
+}
+
 /* First run of @n clusters with refcount 0 at or after the hint. */
 static int
 qcow2_find_free(Qcow2State *s, uint64_t n, uint64_t *start)

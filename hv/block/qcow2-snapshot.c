@@ -4,7 +4,6 @@
  * dates and VM state size, bounds-checked against the file.
  */
 #include <errno.h>
-#include <sys/stat.h>
 
 #include "hv/block/qcow2-int.h"
 
@@ -12,8 +11,9 @@
 #define QCOW2_SNAPSHOT_TABLE_MAX (64 * 1024 * 1024)
 
 static int
-qcow2_snapshot_read_one(Qcow2State *s, uint64_t *off, uint64_t limit, BlockSnapshotInfo *sn)
+qcow2_snapshot_read_one(Qcow2State *s, uint64_t *off, uint64_t limit, size_t i)
 {
+    BlockSnapshotInfo *sn = &s->snapshots[i];
     uint8_t hdr[QCOW2_SNAPSHOT_HDR_LEN];
     uint8_t extra[16] = { 0 };
     uint32_t extra_len, id_len, name_len;
@@ -53,6 +53,8 @@ qcow2_snapshot_read_one(Qcow2State *s, uint64_t *off, uint64_t limit, BlockSnaps
     sn->vm_clock_nsec = qcow2_be64(hdr + 24);
     sn->vm_state_size = extra_len >= 8 ? qcow2_be64(extra) : qcow2_be32(hdr + 32);
     sn->disk_size = extra_len >= 16 ? qcow2_be64(extra + 8) : 0;
+    s->snap_l1_offsets[i] = qcow2_be64(hdr);
+    s->snap_l1_sizes[i] = qcow2_be32(hdr + 8);
     *off = p;
     return 0;
 }
@@ -60,23 +62,23 @@ qcow2_snapshot_read_one(Qcow2State *s, uint64_t *off, uint64_t limit, BlockSnaps
 int
 qcow2_snapshot_table_read(Qcow2State *s)
 {
-    struct stat st;
     uint64_t off = s->h.snapshots_offset;
     uint64_t limit;
     int ret = 0;
 
     if (s->h.nb_snapshots == 0)
         return 0;
-    if (fstat(s->fd, &st) < 0)
-        return -errno;
-    limit = MIN((uint64_t) st.st_size, off + QCOW2_SNAPSHOT_TABLE_MAX);
+    limit = MIN(s->phys_size, off + QCOW2_SNAPSHOT_TABLE_MAX);
     s->snapshots = g_new0(BlockSnapshotInfo, s->h.nb_snapshots);
+    s->snap_l1_offsets = g_new0(uint64_t, s->h.nb_snapshots);
+    s->snap_l1_sizes = g_new0(uint32_t, s->h.nb_snapshots);
     for (uint32_t i = 0; i < s->h.nb_snapshots; i++) {
-        ret = qcow2_snapshot_read_one(s, &off, limit, &s->snapshots[i]);
+        ret = qcow2_snapshot_read_one(s, &off, limit, i);
         if (ret < 0)
             break;
         s->nb_snapshots++;
     }
+    s->snapshots_end = off;
     return ret;
 }
 

@@ -5,10 +5,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hv/block/qcow2-int.h"
+#include "util/i18n.h"
+#include "util/log.h"
 
 #define QCOW2_L2_CACHE_BYTES (32 * 1024 * 1024)
 #define QCOW2_L2_CACHE_MAX 1024
@@ -25,10 +26,16 @@ qcow2_state_free(Qcow2State *s)
     if (s->pending_frees)
         g_array_free(s->pending_frees, TRUE);
     block_snapshot_list_free(s->snapshots, s->nb_snapshots);
+    g_free(s->snap_l1_offsets);
+    g_free(s->snap_l1_sizes);
     g_free(s->l1);
     g_free(s->rt);
     qcow2_header_clear(&s->h);
+    g_free(s->path);
     g_mutex_clear(&s->lock);
+    g_cond_clear(&s->alloc_cond);
+    if (s->inflight)
+        g_array_free(s->inflight, TRUE);
     if (s->fd >= 0)
         close(s->fd);
     g_free(s);
@@ -135,15 +142,26 @@ qcow2_open_writable(Qcow2State *s)
 {
     int ret;
 
-    if (s->h.incompatible_features & (QCOW2_INCOMPAT_DIRTY | QCOW2_INCOMPAT_CORRUPT))
+    if (s->h.incompatible_features & QCOW2_INCOMPAT_CORRUPT) {
+        log_warning(_("qcow2 image %1$s is marked corrupt; it can only be opened read-only"),
+                    s->path);
         return -EUCLEAN;
-    if (s->h.autoclear_features == 0)
-        return 0;
-    ret = qcow2_header_write_u64(s, QCOW2_HDR_AUTOCLEAR, 0);
-    if (ret == 0)
-        ret = block_fd_sync(s->fd);
-    if (ret == 0)
+    }
+    if (s->h.autoclear_features) {
+        ret = qcow2_header_write_u64(s, QCOW2_HDR_AUTOCLEAR, 0);
+        if (ret == 0)
+            ret = block_fd_sync(s->fd);
+        if (ret < 0)
+            return ret;
         s->h.autoclear_features = 0;
+    }
+    if (!(s->h.incompatible_features & QCOW2_INCOMPAT_DIRTY))
+        return 0;
+    /* Lazy refcounts were left unflushed: recount them from the tables. */
+    ret = qcow2_repair_refcounts(s);
+    if (ret < 0)
+        log_warning(_("qcow2 image %1$s has the dirty bit set and its refcounts cannot be rebuilt (%2$s); run 'qemu-img check -r all' on it"),
+                    s->path, g_strerror(-ret));
     return ret;
 }
 
@@ -152,25 +170,32 @@ qcow2_open(int fd, const char *path, const BlockOpenOptions *opts, unsigned dept
            void **state, uint64_t *size)
 {
     g_autoptr(Qcow2State) s = g_new0(Qcow2State, 1);
-    struct stat st;
+    bool is_blk = false;
     int ret;
 
     g_mutex_init(&s->lock);
+    g_cond_init(&s->alloc_cond);
+    s->inflight = g_array_new(FALSE, FALSE, sizeof(Qcow2Range));
     s->fd = fd;
+    s->path = g_strdup(path ? path : "(fd)");
     s->read_only = opts->read_only;
     if (!s->read_only && (fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY)
         return -EBADF;
     ret = qcow2_header_read(fd, &s->h);
     if (ret < 0)
         return ret;
-    if (fstat(fd, &st) < 0)
-        return -errno;
-    s->phys_size = (uint64_t) st.st_size;
+    ret = block_fd_size(fd, &s->phys_size, &is_blk);
+    if (ret < 0)
+        return ret;
     qcow2_setup_geometry(s);
     s->file_end = (s->phys_size + s->cluster_size - 1) & ~(s->cluster_size - 1);
     ret = qcow2_read_l1(s);
     if (ret == 0)
         ret = qcow2_refcount_init(s);
+    /* A device has no end of file: the used space ends at the last
+     * cluster with a refcount. */
+    if (ret == 0 && is_blk)
+        ret = qcow2_refcount_last_used(s, &s->file_end);
     if (ret == 0)
         ret = qcow2_snapshot_table_read(s);
     if (ret == 0 && !s->read_only)
@@ -255,5 +280,6 @@ const BlockDriver block_driver_qcow2 = {
     .discard = qcow2_drv_discard,
     .write_zeroes = qcow2_drv_write_zeroes,
     .close = qcow2_close,
+    .resize = qcow2_resize,
     .snapshot_list = qcow2_snapshot_list,
 };

@@ -229,6 +229,22 @@ raw_write_zeroes(void *state, uint64_t offset, uint64_t len, bool may_unmap)
     return raw_write_zero_buffers(s, offset, len);
 }
 
+static int
+raw_resize(void *state, uint64_t *new_size, bool allow_shrink)
+{
+    RawState *s = state;
+
+    (void) allow_shrink;
+    if (s->is_blk)
+        return -ENOTSUP;
+    if (s->direct && *new_size % s->align)
+        return -EINVAL;
+    if (ftruncate(s->fd, (off_t) *new_size) < 0)
+        return -errno;
+    s->size = *new_size;
+    return 0;
+}
+
 static void
 raw_close(void *state)
 {
@@ -249,4 +265,5 @@ const BlockDriver block_driver_raw = {
     .discard = raw_discard,
     .write_zeroes = raw_write_zeroes,
     .close = raw_close,
+    .resize = raw_resize,
 };

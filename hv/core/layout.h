@@ -50,4 +50,4 @@
 #define LAYOUT_IRQ_COM1           4
 #define LAYOUT_IRQ_ACPI_SCI       9
 #define LAYOUT_IRQ_RTC            8
-#define LAYOUT_IRQ_PCI_BASE       16              /* INTx: GSI 16-19, level, low */
+#define LAYOUT_IRQ_PCI_BASE       16              /* INTx: GSI 16-19, level (see _PRT) */

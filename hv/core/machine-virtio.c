@@ -49,6 +49,10 @@ machine_plug(Machine *m, VirtioDevice *vdev, const char *what, char **err)
         *err = g_strdup_printf(_("cannot plug %1$s: %2$s"), what, g_strerror(-r));
         return r;
     }
+    if (r < 32) {
+        g_free(m->pci_names[r]);
+        m->pci_names[r] = g_strdup(what);
+    }
     return 0;
 }
 
@@ -192,7 +196,7 @@ machine_build_virtio(Machine *m, char **err)
     int r = 0;
 
     if (d->rng)
-        r = machine_plug(m, virtio_rng_create(), "virtio-rng", err);
+        r = machine_plug(m, virtio_rng_create(), "rng0", err);
     for (guint i = 0; r == 0 && i < d->disks->len; i++)
         r = machine_add_disk(m, g_ptr_array_index(d->disks, i), err);
     for (guint i = 0; r == 0 && i < d->nics->len; i++)

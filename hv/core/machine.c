@@ -176,7 +176,7 @@ machine_add_device(Machine *m, Device *dev, char **err)
 static int
 machine_signal_msi(void *opaque, uint64_t addr, uint32_t data)
 {
-    Vm *vm = opaque;
+    Vm *vm = &((Machine *)opaque)->vm;
     struct kvm_msi msi = {
         .address_lo = (uint32_t)addr,
         .address_hi = (uint32_t)(addr >> 32),
@@ -191,7 +191,15 @@ machine_signal_msi(void *opaque, uint64_t addr, uint32_t data)
 static int
 machine_set_gsi(void *opaque, uint32_t gsi, int level)
 {
-    return vm_set_irq(opaque, gsi, level);
+    return vm_set_irq(&((Machine *)opaque)->vm, gsi, level);
+}
+
+static void
+machine_bar_changed(void *opaque, PciDevice *dev, int bar, bool mapped, uint64_t addr)
+{
+    Machine *m = opaque;
+
+    ioeventfd_bar_changed(&m->ioeventfds, dev, bar, mapped);
 }
 
 static int
@@ -200,8 +208,11 @@ machine_build_pci(Machine *m, char **err)
     PciMsiSink sink = {
         .signal_msi = machine_signal_msi,
         .set_irq = machine_set_gsi,
-        .opaque = &m->vm,
+        .bar_changed = machine_bar_changed,
+        .opaque = m,
     };
+
+    ioeventfd_init(&m->ioeventfds, m->vm.vm_fd);
 
     m->pci = pci_bus_create(&m->vm.pio, &m->vm.mmio, &m->vm.mem, &sink);
     if (!m->pci) {
@@ -351,9 +362,12 @@ machine_free(Machine *m)
     if (m->vm_created)
         vm_vcpus_stop(&m->vm);
     pci_bus_free(m->pci);
+    ioeventfd_cleanup(&m->ioeventfds);
     machine_close_fds(m);
     g_array_unref(m->fds);
     g_free(m->console_pty);
+    for (int i = 0; i < 32; i++)
+        g_free(m->pci_names[i]);
     for (guint i = m->devices->len; i > 0; i--)
         device_free(g_ptr_array_index(m->devices, i - 1));
     g_ptr_array_unref(m->devices);
@@ -503,7 +517,8 @@ machine_query_pci(Machine *m, json_object *a)
         addr = g_strdup_printf("0000:00:%02x.0", slot);
         ids = g_strdup_printf("%04x:%04x", pci_get_word(dev->config + PCI_VENDOR_ID),
                               pci_get_word(dev->config + PCI_DEVICE_ID));
-        json_object_object_add(o, "id", json_object_new_string(dev->name ? dev->name : ""));
+        json_object_object_add(o, "id", json_object_new_string(
+            m->pci_names[slot] ? m->pci_names[slot] : slot == 0 ? "pci0" : ""));
         json_object_object_add(o, "type", json_object_new_string(dev->name ? dev->name : "pci"));
         json_object_object_add(o, "bus", json_object_new_string("pci"));
         json_object_object_add(o, "pci-address", json_object_new_string(addr));

@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 
 #include "hv/boot/linux-boot.h"
+#include "hv/core/ioeventfd.h"
 #include "hv/core/launch.h"
 #include "hv/core/vm.h"
 #include "hv/devices/device.h"
@@ -34,6 +35,8 @@ typedef struct Machine {
     DeviceEnv env;
     GPtrArray *devices;         /* Device*, legacy devices in creation order */
     struct PciBus *pci;         /* bus 0 with the host bridge and virtio functions */
+    IoEventFds ioeventfds;      /* virtio queue kicks handled in the kernel */
+    char *pci_names[32];        /* launch ids of the functions, by slot */
     GArray *fds;                /* int: backend fds the devices borrow */
     char *console_pty;          /* virtio-console pty path, if any */
     Device *serial;

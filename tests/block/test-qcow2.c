@@ -276,6 +276,7 @@ test_model(gconstpointer data)
 typedef struct {
     BlockBackend *bb;
     unsigned id;
+    size_t piece;
 } ThreadArg;
 
 static gpointer
@@ -286,9 +287,9 @@ writer_thread(gpointer data)
 
     memset(buf, (int) a->id + 1, sizeof(buf));
     for (unsigned i = 0; i < 200; i++) {
-        /* Interleaved 6000-byte pieces: threads share clusters and L2 tables. */
-        struct iovec iov = { buf, sizeof(buf) };
-        uint64_t off = ((uint64_t) i * 4 + a->id) * sizeof(buf);
+        /* Interleaved pieces: threads share clusters and L2 tables. */
+        struct iovec iov = { buf, a->piece };
+        uint64_t off = ((uint64_t) i * 4 + a->id) * a->piece;
 
         g_assert_cmpint(block_pwritev(a->bb, &iov, 1, off), ==, 0);
     }
@@ -296,20 +297,23 @@ writer_thread(gpointer data)
 }
 
 static void
-test_threads(void)
+test_threads(gconstpointer data)
 {
+    uint32_t cluster = GPOINTER_TO_UINT(data);
+    size_t piece = cluster == 4096 ? 6000 : 1000;
     g_autofree char *path = tmp_path("threads.qcow2");
-    Qcow2CreateOptions co = { .size = 8 << 20, .cluster_size = 4096 };
+    Qcow2CreateOptions co = { .size = 8 << 20, .cluster_size = cluster };
     BlockBackend *bb = NULL;
     ThreadArg args[4];
     GThread *t[4];
-    g_autofree uint8_t *buf = g_malloc(4 * 200 * 6000);
-    struct iovec iov = { buf, 4 * 200 * 6000 };
+    g_autofree uint8_t *buf = g_malloc(4 * 200 * piece);
+    struct iovec iov = { buf, 4 * 200 * piece };
 
+    unlink(path);
     g_assert_cmpint(qcow2_create(path, &co), ==, 0);
     g_assert_cmpint(open_qcow2(path, false, &bb), ==, 0);
     for (unsigned i = 0; i < 4; i++) {
-        args[i] = (ThreadArg) { bb, i };
+        args[i] = (ThreadArg) { bb, i, piece };
         t[i] = g_thread_new("writer", writer_thread, &args[i]);
     }
     for (unsigned i = 0; i < 4; i++)
@@ -318,7 +322,7 @@ test_threads(void)
     g_assert_cmpint(open_qcow2(path, true, &bb), ==, 0);
     g_assert_cmpint(block_preadv(bb, &iov, 1, 0), ==, 0);
     for (size_t i = 0; i < iov.iov_len; i++)
-        g_assert_cmpuint(buf[i], ==, (i / 6000) % 4 + 1);
+        g_assert_cmpuint(buf[i], ==, (i / piece) % 4 + 1);
     block_close(bb);
 }
 
@@ -372,7 +376,8 @@ main(int argc, char **argv)
     g_test_add_func("/qcow2/corrupt-headers", test_corrupt_headers);
     g_test_add_func("/qcow2/corrupt-bit-bad-l2", test_corrupt_bit_and_bad_l2);
     g_test_add_func("/qcow2/read-only-probe", test_read_only_and_probe);
-    g_test_add_func("/qcow2/threads", test_threads);
+    g_test_add_data_func("/qcow2/threads/c4096", GUINT_TO_POINTER(4096), test_threads);
+    g_test_add_data_func("/qcow2/threads/c65536", GUINT_TO_POINTER(65536), test_threads);
     for (size_t i = 0; i < G_N_ELEMENTS(model_cases); i++) {
         const ModelCase *mc = &model_cases[i];
         g_autofree char *name = g_strdup_printf("/qcow2/model/c%u-r%u%s%s", mc->cluster_size,

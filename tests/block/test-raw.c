@@ -123,6 +123,13 @@ test_raw_past_eof(void)
     g_assert_cmpuint(b[1], ==, 'y');
     for (size_t i = 2; i < sizeof(b); i++)
         g_assert_cmpuint(b[i], ==, 0);
+    /* Resize: grow, refuse an unflagged shrink, shrink. */
+    g_assert_cmpint(block_resize(bb, 16384, false), ==, 0);
+    g_assert_cmpuint(block_get_size(bb), ==, 16384);
+    g_assert_cmpint(rw(bb, false, b, sizeof(b), 12288), ==, 0);
+    g_assert_cmpint(block_resize(bb, 4096, false), ==, -EINVAL);
+    g_assert_cmpint(block_resize(bb, 4096, true), ==, 0);
+    g_assert_cmpint(rw(bb, false, b, 1, 4096), ==, -EINVAL);
     block_close(bb);
 }
 

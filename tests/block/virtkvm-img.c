@@ -6,9 +6,11 @@
  *   virtkvm-img create FILE SIZE [-c CLUSTER] [-b BACKING] [-F FMT] [-l] [-2] [-r BITS]
  *   virtkvm-img dump FILE OUT          whole disk as raw bytes
  *   virtkvm-img ops FILE               stdin: "w OFF LEN BYTE" | "z OFF LEN" |
- *                                      "zk OFF LEN" | "d OFF LEN" | "f"
+ *                                      "zk OFF LEN" | "d OFF LEN" | "f" |
+ *                                      "resize SIZE"
  *   virtkvm-img snapshots FILE
  *   virtkvm-img info FILE
+ *   virtkvm-img convert SRC FMT DST    copy SRC into a new raw/qcow2 image
  *   virtkvm-img crash FILE SEED        random writes until killed
  */
 #include <errno.h>
@@ -130,6 +132,8 @@ do_op(BlockBackend *bb, const char *line)
         return block_discard(bb, off, len);
     if (g_str_equal(op, "f"))
         return block_flush(bb);
+    if (g_str_equal(op, "resize") && n == 2)
+        return block_resize(bb, off, true);
     return -EINVAL;
 }
 
@@ -188,6 +192,37 @@ cmd_info(const char *path)
     return 0;
 }
 
+/* Copies SRC (any format) into a new image DST of format FMT. */
+static int
+cmd_convert(const char *src_path, const char *fmt, const char *dst_path)
+{
+    BlockBackend *src = NULL, *dst = NULL;
+    BlockOpenOptions o = { .format = BLOCK_FORMAT_RAW };
+    int ret = open_image(src_path, true, &src);
+
+    if (ret < 0)
+        return fail("open", ret);
+    if (g_str_equal(fmt, "qcow2")) {
+        Qcow2CreateOptions co = { .size = block_get_size(src) };
+
+        ret = qcow2_create(dst_path, &co);
+        o.format = BLOCK_FORMAT_QCOW2;
+    } else {
+        int fd = open(dst_path, O_RDWR | O_CREAT | O_EXCL, 0600);
+
+        ret = fd < 0 || ftruncate(fd, (off_t) block_get_size(src)) < 0 ? -errno : 0;
+        if (fd >= 0)
+            close(fd);
+    }
+    if (ret == 0)
+        ret = block_open_path(dst_path, &o, &dst);
+    if (ret == 0)
+        ret = block_copy(src, dst, true);
+    block_close(dst);
+    block_close(src);
+    return ret < 0 ? fail("convert", ret) : 0;
+}
+
 static int
 cmd_crash(const char *path, unsigned seed)
 {
@@ -236,6 +271,8 @@ main(int argc, char **argv)
         return cmd_snapshots(argv[2]);
     if (argc == 3 && g_str_equal(argv[1], "info"))
         return cmd_info(argv[2]);
+    if (argc == 5 && g_str_equal(argv[1], "convert"))
+        return cmd_convert(argv[2], argv[3], argv[4]);
     if (argc == 4 && g_str_equal(argv[1], "crash"))
         return cmd_crash(argv[2], (unsigned) atoi(argv[3]));
     fprintf(stderr, "usage: see the comment at the top of virtkvm-img.c\n");

@@ -113,6 +113,27 @@ test_format_flags(void)
 }
 
 static void
+test_migratable(void)
+{
+    g_autofree char *xml = load("minimal.xml");
+    g_autoptr(DomainDef) def = domain_def_parse_string(xml, 0);
+    g_autoptr(DomainDef) again = NULL;
+    g_autofree char *full = domain_def_format(def, DOMAIN_DEF_FORMAT_INACTIVE);
+    g_autofree char *mig = domain_def_format(def, DOMAIN_DEF_FORMAT_MIGRATABLE);
+    g_autofree char *full2 = NULL;
+
+    g_assert_nonnull(strstr(full, "pci-root"));
+    g_assert_nonnull(strstr(full, "bus='ps2'"));
+    g_assert_null(strstr(mig, "pci-root"));
+    g_assert_null(strstr(mig, "piix3-uhci"));
+    g_assert_null(strstr(mig, "bus='ps2'"));
+    /* the destination fills them in again */
+    again = domain_def_parse_string(mig, 0);
+    full2 = domain_def_format(again, DOMAIN_DEF_FORMAT_INACTIVE);
+    g_assert_cmpstr(full, ==, full2);
+}
+
+static void
 test_defaults(void)
 {
     g_autoptr(DomainDef) def = domain_def_parse_string(
@@ -142,5 +163,6 @@ main(int argc, char **argv)
     g_test_add_func("/domain/metadata", test_metadata);
     g_test_add_func("/domain/format-flags", test_format_flags);
     g_test_add_func("/domain/defaults", test_defaults);
+    g_test_add_func("/domain/migratable", test_migratable);
     return g_test_run();
 }

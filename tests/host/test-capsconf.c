@@ -79,33 +79,22 @@ test_caps_format(void)
     g_autoptr(Caps) caps = build_caps();
     g_autofree char *xml = caps_format(caps);
     g_autoptr(xmlDoc) doc = NULL;
-    g_autofree char *vendor = NULL, *emu = NULL, *canon = NULL, *acpi = NULL;
 
     g_assert_nonnull(xml);
     xmltest_assert_valid(xml, "capability.rng");
     doc = xmltest_parse(xml);
-    vendor = xmltest_xpath_string(doc, "/capabilities/host/cpu/vendor");
-    g_assert_cmpstr(vendor, ==, HOSTILE);
-    emu = xmltest_xpath_string(doc, "//guest/arch/emulator");
-    g_assert_cmpstr(emu, ==, "/opt/" HOSTILE "/vmm");
-    canon = xmltest_xpath_string(doc, "//machine[text()='q35']/@canonical");
-    g_assert_cmpstr(canon, ==, "virtkvm-1.0");
-    g_free(canon);
-    canon = xmltest_xpath_string(doc, "//machine[text()='alias']/@canonical");
-    g_assert_cmpstr(canon, ==, HOSTILE);
-    acpi = xmltest_xpath_string(doc, "//features/acpi/@toggle");
-    g_assert_cmpstr(acpi, ==, "yes");
+    xmltest_assert_xpath_str(doc, "/capabilities/host/cpu/vendor", HOSTILE);
+    xmltest_assert_xpath_str(doc, "//guest/arch/emulator", "/opt/" HOSTILE "/vmm");
+    xmltest_assert_xpath_str(doc, "//machine[text()='q35']/@canonical", "virtkvm-1.0");
+    xmltest_assert_xpath_str(doc, "//machine[text()='alias']/@canonical", HOSTILE);
+    xmltest_assert_xpath_str(doc, "//features/acpi/@toggle", "yes");
     g_assert_cmpfloat(xmltest_xpath_number(doc, "count(//cell/cpus/cpu)"), ==, 2);
     g_assert_cmpfloat(xmltest_xpath_number(doc, "//cell/pages[@size='2048']"), ==, 3);
     g_assert_cmpfloat(xmltest_xpath_number(doc, "//cell/memory"), ==, 4000);
     g_assert_cmpfloat(xmltest_xpath_number(doc, "//sibling[@id='1']/@value"), ==, 21);
     g_assert_cmpfloat(xmltest_xpath_number(doc, "//microcode/@version"), ==, 16777317);
     g_assert_nonnull(strstr(xml, "<baselabel type='kvm'>+995:+995</baselabel>"));
-    {
-        g_autofree char *bl = xmltest_xpath_string(doc, "//baselabel[2]/@type");
-
-        g_assert_cmpstr(bl, ==, HOSTILE);
-    }
+    xmltest_assert_xpath_str(doc, "//baselabel[2]/@type", HOSTILE);
 }
 
 static void
@@ -125,7 +114,6 @@ test_domcaps_format(void)
 {
     g_autoptr(DomCaps) caps = domcaps_new();
     g_autofree char *xml = NULL;
-    g_autofree char *bus = NULL, *loader = NULL, *path = NULL;
     g_autoptr(xmlDoc) doc = NULL;
     DomCapsBlock *disk = domcaps_block_new("disk", TRUE);
 
@@ -156,12 +144,9 @@ test_domcaps_format(void)
     g_assert_nonnull(xml);
     xmltest_assert_valid(xml, "domaincaps.rng");
     doc = xmltest_parse(xml);
-    bus = xmltest_xpath_string(doc, "//disk/enum[@name='bus']/value[2]");
-    g_assert_cmpstr(bus, ==, HOSTILE);
-    loader = xmltest_xpath_string(doc, "//os/loader/@supported");
-    g_assert_cmpstr(loader, ==, "no");
-    path = xmltest_xpath_string(doc, "/domainCapabilities/path");
-    g_assert_cmpstr(path, ==, "/usr/libexec/" HOSTILE);
+    xmltest_assert_xpath_str(doc, "//disk/enum[@name='bus']/value[2]", HOSTILE);
+    xmltest_assert_xpath_str(doc, "//os/loader/@supported", "no");
+    xmltest_assert_xpath_str(doc, "/domainCapabilities/path", "/usr/libexec/" HOSTILE);
     g_assert_cmpfloat(xmltest_xpath_number(doc, "/domainCapabilities/vcpu/@max"), ==, 255);
 }
 
@@ -197,7 +182,7 @@ test_sysinfo_format(void)
     g_autoptr(Sysinfo) info = sysinfo_new();
     SysinfoSection *bios = sysinfo_add_section(info, "bios");
     g_autofree char *schema = sysinfo_schema();
-    g_autofree char *xml = NULL, *empty = NULL, *vendor = NULL;
+    g_autofree char *xml = NULL, *empty = NULL;
     g_autoptr(Sysinfo) none = sysinfo_new();
     g_autoptr(xmlDoc) doc = NULL;
 
@@ -208,15 +193,9 @@ test_sysinfo_format(void)
     g_assert_nonnull(xml);
     xmltest_assert_valid(xml, schema);
     doc = xmltest_parse(xml);
-    vendor = xmltest_xpath_string(doc, "/sysinfo/bios/entry[@name='vendor']");
-    g_assert_cmpstr(vendor, ==, HOSTILE);
+    xmltest_assert_xpath_str(doc, "/sysinfo/bios/entry[@name='vendor']", HOSTILE);
     g_assert_null(strstr(xml, "chassis"));
-    {
-        g_autofree char *ver =
-            xmltest_xpath_string(doc, "/sysinfo/bios/entry[@name='version']");
-
-        g_assert_cmpstr(ver, ==, "1.2??[31m?");
-    }
+    xmltest_assert_xpath_str(doc, "/sysinfo/bios/entry[@name='version']", "1.2??[31m?");
 
     empty = sysinfo_format(none);
     xmltest_assert_valid(empty, schema);

@@ -22,3 +22,13 @@ char *xmltest_xpath_string(xmlDoc *doc, const char *expr);
 
 /* Number value of XPath @expr (count(), number()). */
 double xmltest_xpath_number(xmlDoc *doc, const char *expr);
+
+/*
+ * Asserts that the string value of XPath @expr in @doc is @expected.  A
+ * macro, so that a failure names the test's own line.
+ */
+#define xmltest_assert_xpath_str(doc, expr, expected) \
+    do { \
+        g_autofree char *xmltest_value_ = xmltest_xpath_string((doc), (expr)); \
+        g_assert_cmpstr(xmltest_value_, ==, (expected)); \
+    } while (0)

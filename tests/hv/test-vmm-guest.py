@@ -3,6 +3,7 @@
 """Runs virtkvm-vmm with the project's test guest (tests/guest): boot report
 (banner, cmdline, e820, PCI, ACPI), virtio-rng, the power button, stop/cont
 against the guest's tick counter, and resets."""
+import json
 import os
 import socket
 import subprocess
@@ -96,6 +97,14 @@ def test_stop_cont_ticks(tmp):
         g.ctl.wait_event("RESUME")
         g.lines.wait_for(r"^tick \d+$", 30)
         assert g.lines.report.ticks[-1] > before[-1], (before[-1], g.lines.report.ticks[-1])
+        # Rapid stop/cont cycles never wedge a vCPU.
+        for _ in range(25):
+            assert "return" in g.ctl.cmd("stop")
+            assert "return" in g.ctl.cmd("cont")
+        assert g.ctl.cmd("query-status")["return"]["status"] == "running"
+        last = g.lines.report.ticks[-1]
+        wait_for(lambda: g.lines.readline(1.0) is not None and g.lines.report.ticks[-1] > last,
+                 20, "ticks after stop/cont cycles")
         g.ctl.cmd("quit")
         assert g.vmm.wait_exit() == 0
 
@@ -150,6 +159,18 @@ def test_virtio_devices(tmp):
         assert len(rep.rng) == 1 and any(rep.rng[0])
         wait_for(lambda: os.path.exists(console) and
                  guestlib.CONSOLE_HELLO in open(console).read(), 10, "console hello")
+        # After a reset the guest finds and drives the devices again.
+        nreads = len(rep.blk_reads)
+        g.send("reset")
+        g.ctl.wait_event("RESET", 30)
+        g.lines.wait_for(r"^ready$", 30)
+        assert len(rep.blk_reads) > nreads, rep.blk_reads
+        assert rep.blk_reads[nreads] == (0, 0, 8, guestlib.expected_read_crc(disk, 0, 8)), \
+            rep.blk_reads
+        devs = g.ctl.cmd("query-devices")["return"]
+        assert [(d["id"], d["pci-address"]) for d in devs if d["bus"] == "pci"] == [
+            ("pci0", "0000:00:00.0"), ("rng0", "0000:00:01.0"), ("disk0", "0000:00:02.0"),
+            ("net0", "0000:00:03.0"), ("console0", "0000:00:04.0")], devs
         g.ctl.cmd("system-powerdown")
         g.ctl.wait_event("SHUTDOWN", 30)
         assert g.vmm.wait_exit() == 0
@@ -186,6 +207,97 @@ def test_tap_in_netns(tmp):
         subprocess.run(["ip", "netns", "del", ns])
 
 
+# Runs inside the test's network namespace as root: opens what only root may
+# (/dev/kvm, the root-only disk image, the tap), then becomes the virtkvm
+# user and execs the VMM, which inherits only fds.
+LAUNCHER = r"""
+import fcntl, json, os, pwd, struct, sys
+vmm, desc_path, disk, tap, user = sys.argv[1:6]
+desc = json.load(open(desc_path))
+kvm = os.open("/dev/kvm", os.O_RDWR)
+dfd = os.open(disk, os.O_RDWR)
+tfd = os.open("/dev/net/tun", os.O_RDWR)
+fcntl.ioctl(tfd, 0x400454ca, struct.pack("16sH", tap.encode(), 0x0002 | 0x1000))
+desc["kvm-fd"] = kvm
+desc["disks"] = [{"fd": dfd, "format": "raw"}]
+desc["nics"] = [{"fd": tfd, "mac": "52:54:00:00:00:77"}]
+for fd in (kvm, dfd, tfd):
+    os.set_inheritable(fd, True)
+data = json.dumps(desc).encode()
+r, w = os.pipe()
+os.write(w, data)
+os.close(w)
+os.dup2(r, 0)
+pw = pwd.getpwnam(user)
+os.setgroups([])
+os.setgid(pw.pw_gid)
+os.setuid(pw.pw_uid)
+os.execv(vmm, [vmm, "--launch", "-", "-name", "guest=" + desc["name"]])
+"""
+
+
+def test_unprivileged_fds(tmp):
+    import pwd
+    try:
+        pwd.getpwnam("virtkvm")
+    except KeyError:
+        print("  skipped: no 'virtkvm' user (scripts/deps.sh creates it)")
+        return
+    if os.getuid() != 0 or not os.path.exists("/dev/net/tun"):
+        print("  skipped: needs root and /dev/net/tun")
+        return
+    from vmmtest import VMM, Control
+    os.chmod(tmp, 0o755)
+    disk = os.path.join(tmp, "root-only.img")
+    data = guestlib.make_disk(disk, 64)
+    os.chmod(disk, 0o600)
+    serial_a, serial_b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    lsock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    ctl_path = os.path.join(tmp, "ctl.sock")
+    lsock.bind(ctl_path)
+    lsock.listen(4)
+    os.chmod(ctl_path, 0o600)
+    desc = {"name": "unpriv", "memory": {"size-mib": 64}, "start-paused": True,
+            "boot": {"kernel": guestlib.image_path(), "cmdline": "vkt.blk=1 vkt.net=1"},
+            "serial": {"type": "fd", "fd": serial_b.fileno()},
+            "control": {"fd": lsock.fileno()}}
+    desc_path = os.path.join(tmp, "desc.json")
+    with open(desc_path, "w") as f:
+        json.dump(desc, f)
+    ns = "vkt-unpriv-%d" % os.getpid()
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    proc = None
+    try:
+        run = ["ip", "netns", "exec", ns]
+        subprocess.run(run + ["ip", "tuntap", "add", "dev", "vkt1", "mode", "tap"], check=True)
+        subprocess.run(run + ["ip", "link", "set", "vkt1", "up"], check=True)
+        proc = subprocess.Popen(run + [sys.executable, "-c", LAUNCHER, VMM, desc_path, disk,
+                                       "vkt1", "virtkvm"],
+                                pass_fds=(serial_b.fileno(), lsock.fileno()))
+        serial_b.close()
+        ctl = Control(ctl_path)
+        status = open("/proc/%d/status" % proc.pid).read()
+        uid = [l for l in status.splitlines() if l.startswith("Uid:")][0].split()
+        assert uid[1] == str(pwd.getpwnam("virtkvm").pw_uid), uid
+        lines = guestlib.LineReader(serial_a)
+        ctl.cmd("cont")
+        lines.wait_for(r"^ready$", 30)
+        rep = lines.report
+        assert rep.blk_reads and rep.blk_reads[0][3] == guestlib.expected_read_crc(data, 0, 8), \
+            rep.blk_reads
+        assert rep.net_sent, rep.lines[-10:]
+        ctl.cmd("system-powerdown")
+        ctl.wait_event("SHUTDOWN", 30)
+        assert proc.wait(10) == 0
+    finally:
+        if proc and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        subprocess.run(["ip", "netns", "del", ns])
+        lsock.close()
+        serial_a.close()
+
+
 CAPTURE = r"""
 import socket, sys
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x88B5))
@@ -203,6 +315,7 @@ TESTS = [
     test_serial_commands_and_reset,
     test_virtio_devices,
     test_tap_in_netns,
+    test_unprivileged_fds,
 ]
 
 

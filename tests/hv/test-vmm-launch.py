@@ -96,6 +96,21 @@ def main():
         ok = rc == 1 and "not a usable bzImage" in err
         print("%s not a bzImage: rc=%d %s" % ("ok  " if ok else "FAIL", rc, err.strip()))
         failed += not ok
+        # Backends that cannot be opened: exit 1 naming them.
+        good_bz = os.path.join(tmp, "good.bz")
+        with open(good_bz, "wb") as f:
+            f.write(vmmguest.bzimage(b"\xf4" * 16))
+        for extra, msg in (({"disks": [{"path": os.path.join(tmp, "nope.img")}]}, "cannot open disk disk0"),
+                           ({"control": {"path": os.path.join(tmp, "no", "dir", "c.sock")}},
+                            "cannot open the control socket"),
+                           ({"serial": {"type": "file", "path": os.path.join(tmp, "no", "s.log")}},
+                            "cannot open the serial backend")):
+            with open(path, "w") as f:
+                json.dump(dict(GOOD, boot={"kernel": good_bz}, **extra), f)
+            rc, err, _ = run(["--launch", path])
+            ok = rc == 1 and msg in err
+            print("%s unopenable backend: rc=%d %s" % ("ok  " if ok else "FAIL", rc, err.strip()))
+            failed += not ok
         # Too old a boot protocol for the 64-bit entry.
         old = os.path.join(tmp, "old.bz")
         with open(old, "wb") as f:

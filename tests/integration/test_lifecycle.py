@@ -4,6 +4,7 @@
 naming the socket and leaves the live socket alone; a stale socket is
 replaced; SIGTERM lets a call in flight finish and exits 0 removing the
 sockets; SIGHUP reloads limits; --daemon with a locked pid file."""
+import grp
 import os
 import signal
 import socket
@@ -46,6 +47,26 @@ def main():
         check(d.proc.returncode == 0, 'exit status %d' % d.proc.returncode)
         check(not os.path.exists(d.sock), 'socket left behind')
         conn.close()
+
+    # Socket group and modes from the config; unknown keys only warn.
+    cfg = 'unix_sock_group = "daemon"\nunix_sock_rw_perms = "0660"\n' \
+          'unix_sock_ro_perms = "0644"\nno_such_setting = 1\n'
+    with Daemon(config=cfg) as d:
+        st = os.stat(d.sock)
+        check(st.st_mode & 0o777 == 0o660 and st.st_gid == grp.getgrnam('daemon').gr_gid,
+              'rw socket %o gid %d' % (st.st_mode & 0o777, st.st_gid))
+        check(os.stat(d.ro_sock).st_mode & 0o777 == 0o644, 'ro socket mode')
+        check(os.stat(d.admin_sock).st_mode & 0o777 == 0o600, 'admin socket mode')
+        check("unknown setting 'no_such_setting'" in d.log(), d.log())
+    # A config error stops the daemon with a message naming the line.
+    bad = Daemon(config='max_clients = "many"\n')
+    try:
+        bad.start()
+        raise AssertionError('started with a bad config')
+    except RuntimeError as e:
+        check('virtkvmd-test.conf:1: expected a number' in str(e), str(e))
+    finally:
+        bad.stop()
 
     # A stale socket file (nobody listening) is replaced.
     root = tempfile.mkdtemp(prefix='virtkvm-test-')

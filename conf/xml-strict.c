@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf/network/xml-strict.h"
+#include "conf/xml-strict.h"
 #include "conf/xml-util.h"
 #include "util/error.h"
 #include "util/i18n.h"
@@ -30,6 +30,12 @@ xml_strict_check_attrs(xmlNode *node, int dom, const char *const *allowed)
         }
     }
     return 0;
+}
+
+bool
+xml_node_is(xmlNode *n, const char *name)
+{
+    return strcmp((const char *) n->name, name) == 0 && !n->ns;
 }
 
 int
@@ -105,6 +111,39 @@ xml_strict_text(xmlNode *node, int dom)
     }
     raw = xml_get_content(node);
     return g_strdup(g_strstrip(raw));
+}
+
+int
+xml_strict_text_once(xmlNode *node, int dom, char **field)
+{
+    if (*field) {
+        error_report(dom, VK_ERR_XML_ERROR, _("more than one <%s> element"),
+                     (const char *) node->name);
+        return -1;
+    }
+    if (xml_strict_check_attrs(node, dom, NULL) < 0 ||
+        !(*field = xml_strict_text(node, dom)))
+        return -1;
+    return 0;
+}
+
+int
+xml_strict_uuid_once(xmlNode *node, int dom, bool *has_uuid, uint8_t uuid[16])
+{
+    g_autofree char *text = NULL;
+
+    if (*has_uuid) {
+        error_report(dom, VK_ERR_XML_ERROR, _("more than one <uuid> element"));
+        return -1;
+    }
+    if (xml_strict_text_once(node, dom, &text) < 0)
+        return -1;
+    if (xml_uuid_parse(text, uuid) < 0) {
+        error_report(dom, VK_ERR_XML_ERROR, _("malformed uuid element '%s'"), text);
+        return -1;
+    }
+    *has_uuid = true;
+    return 0;
 }
 
 int
@@ -270,6 +309,14 @@ xml_out_new_doc(const char *root_name, xmlDoc **doc)
     return root;
 }
 
+char *
+xml_out_finish(xmlDoc *doc)
+{
+    g_autofree char *text = xml_format_doc(doc);
+
+    return g_strconcat(text, "\n", NULL);
+}
+
 int
 xml_uuid_parse(const char *str, uint8_t uuid[16])
 {
@@ -315,6 +362,15 @@ xml_uuid_generate(uint8_t uuid[16])
     xml_uuid_parse(s, uuid);
 }
 
+void
+xml_out_uuid(xmlNode *parent, const uint8_t uuid[16])
+{
+    char text[37];
+
+    xml_uuid_format(uuid, text);
+    xml_out_text(parent, "uuid", text);
+}
+
 int
 xml_mac_parse(const char *str, uint8_t mac[6])
 {
@@ -343,4 +399,13 @@ xml_mac_format(const uint8_t m[6], char out[18])
 {
     g_snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
                m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+void
+xml_out_mac_attr(xmlNode *node, const char *name, const uint8_t mac[6])
+{
+    char text[18];
+
+    xml_mac_format(mac, text);
+    xml_out_attr_str(node, name, text);
 }

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The domain catalogue benchmark: define 1,000 domains, listAllDomains,
+# XMLDesc of each, undefine each, against Debian's libvirtd (qemu driver)
+# and virtkvmd in one run; prints times and ratios (bench.py).
+# libvirtd runs in a private mount namespace: tmpfs over /run and
+# /var/lib/libvirt (+ cache, log), and a copy of /etc/libvirt bind-mounted
+# over it, so its domain configs land in a scratch directory and nothing
+# on the host changes.  Both daemons keep their configs on the same
+# filesystem (the scratch directory under /tmp), so fsync costs match.
+# Not a test.  Usage: bench/domains/run.sh [number of domains]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/../.." && pwd)
+build=${VIRTKVM_BUILD_ROOT:-$src/build}
+count=${1:-1000}
+
+if [ "${VIRTKVM_BENCH_NS:-}" != 1 ]; then
+    [ "$(id -u)" = 0 ] || { echo "run.sh: needs root (mount namespace)"; exit 1; }
+    [ -x "$build/daemon/virtkvmd" ] || { echo "run.sh: build virtkvmd first ($build)"; exit 1; }
+    command -v libvirtd >/dev/null || { echo "run.sh: libvirtd not installed"; exit 1; }
+    exec env VIRTKVM_BENCH_NS=1 unshare --mount "$0" "$@"
+fi
+
+work=$(mktemp -d /tmp/virtkvm-bench-domains-XXXXXX)
+lvpid=""
+vkpid=""
+cleanup() {
+    for p in $vkpid $lvpid; do
+        kill -TERM "$p" 2>/dev/null || true
+        for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$p" 2>/dev/null || true
+    done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+mount --make-rprivate /
+mount -t tmpfs tmpfs /run
+for d in /var/lib/libvirt /var/cache/libvirt /var/log/libvirt; do
+    [ -d "$d" ] && mount -t tmpfs tmpfs "$d"
+done
+cp -a /etc/libvirt "$work/etc-libvirt"
+rm -rf "$work/etc-libvirt/qemu"/*.xml "$work/etc-libvirt/qemu/autostart"
+mount --bind "$work/etc-libvirt" /etc/libvirt
+
+wait_sock() {
+    for _ in $(seq 300); do
+        [ -S "$1" ] && /usr/bin/python3 -c "import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "run.sh: $1 did not come up"; return 1
+}
+
+libvirtd >"$work/libvirtd.log" 2>&1 &
+lvpid=$!
+"$build/daemon/virtkvmd" --root "$work/vk" >"$work/virtkvmd.log" 2>&1 &
+vkpid=$!
+wait_sock /run/libvirt/libvirt-sock
+wait_sock "$work/vk/run/libvirt/libvirt-sock"
+
+echo "virtkvmd $(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo '?') vs libvirtd $(libvirtd --version | awk '{print $NF}'), $count domains, $(nproc) CPUs"
+/usr/bin/python3 "$here/bench.py" "$count" \
+    "virtkvmd=qemu+unix:///system?socket=$work/vk/run/libvirt/libvirt-sock" \
+    "libvirtd=qemu+unix:///system?socket=/run/libvirt/libvirt-sock"
