@@ -17,7 +17,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import Daemon, check, virsh  # noqa: E402
-from lifecycle_lib import (define, domstate, event_listener, guest_xml,  # noqa: E402
+from lifecycle_lib import (GUEST, define, domstate, event_listener, guest_xml,  # noqa: E402
                            kill_guests, proc_user, read, require_kvm,
                            serial_path, taps, vmm_pids, wait_for)
 
@@ -167,6 +167,8 @@ def test_failures(d):
             "</interface>" % os.getpid()]), "bridge 'nobr%d' does not exist" % os.getpid()),
         ('too much memory', guest_xml(TAG + 'f3', d.workdir, disk=False,
                                       memory_mib=64 * 1024 * 1024), 'exceeds the host'),
+        ('missing kernel', guest_xml(TAG + 'f4', d.workdir, disk=False).replace(
+            GUEST, '/nonexistent/kernel'), 'exited while starting'),
     ]
     taps_before = set(taps())
     for what, xml, msg in cases:
@@ -174,6 +176,7 @@ def test_failures(d):
         define(d, name, xml)
         r = virsh(d, 'start', name, check=False)
         check(r.returncode != 0 and msg in r.stderr, '%s: %s' % (what, r.stderr))
+        print('%s: %s' % (what, r.stderr.strip()))
         check(domstate(d, name) == 'shut off (unknown)', domstate(d, name))
         check(not vmm_pids(name), what + ': VMM left')
     check(set(taps()) == taps_before, 'taps left behind')
@@ -222,7 +225,7 @@ def main():
         finally:
             if ev:
                 ev.kill()
-            kill_guests([G, T, TAG + 'f1', TAG + 'f2', TAG + 'f3'])
+            kill_guests([G, T, TAG + 'f1', TAG + 'f2', TAG + 'f3', TAG + 'f4'])
     print('ok')
 
 
