@@ -39,7 +39,7 @@ def main():
             st, body = c.call(60, xdr_int(feature))
             check(st == 'ok' and struct.unpack('>i', body)[0] == want, 'feature %d' % feature)
         # Known but unimplemented: NO_SUPPORT naming the procedure.
-        expect_error(c.call(9, b'\0' * 24), 3, 7, 'DOMAIN_CREATE')
+        expect_error(c.call(53, b'\0' * 24), 3, 7, 'DOMAIN_CORE_DUMP')
         # The QEMU program: no monitor, NO_SUPPORT naming the procedure.
         expect_error(c.call(1, b'', prog=0x20008087), 3, 7, 'QEMU DOMAIN_MONITOR_COMMAND')
         expect_error(c.call(99, b'', prog=0x20008087), 39, 7, 'unknown procedure: 99')
