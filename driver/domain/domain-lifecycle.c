@@ -396,6 +396,9 @@ domain_lifecycle_vmm_gone(DomainObj *obj)
     DomainRuntime *rt = domain_runtime_get(obj);
     const char *why = rt->shutdown_reason;
 
+    if (!drv)
+        return;     /* the daemon is exiting: the next one will see it */
+
     if (rt->destroying) {
         lifecycle_stopped(drv, obj, DOMAIN_SHUTOFF_DESTROYED, EVENT_STOPPED_DESTROYED);
         return;
@@ -440,6 +443,8 @@ domain_lifecycle_vmm_event(DomainObj *obj, const char *event, json_object *data)
     DomainDriver *drv = lc_drv();
     DomainRuntime *rt = domain_runtime_get(obj);
 
+    if (!drv)
+        return;
     if (g_str_equal(event, "SHUTDOWN")) {
         const char *reason = data_str(data, "reason");
 
@@ -565,5 +570,7 @@ void
 domain_lifecycle_shutdown_daemon(void)
 {
     host_set_security_manager(NULL);
-    /* Running VMMs stay; their monitor threads hold references. */
+    /* Running VMMs stay (the next daemon reattaches them); their monitor
+     * threads hold object references but stop acting. */
+    g_atomic_pointer_set(&lc_ctx.drv, NULL);
 }
