@@ -9,8 +9,8 @@
         ro = libvirt.openReadOnly(d.ro_uri)
 
 Daemon(config=None, args=(), root=None) starts `virtkvmd --root TMPDIR`
-(its sockets in TMPDIR/run/libvirt/), waits until the read-write socket
-accepts connections and stops it on exit (SIGTERM, then SIGKILL after
+(its sockets in TMPDIR/run/libvirt/), waits until its read-write, read-only
+and admin sockets accept connections and stops it on exit (SIGTERM, then SIGKILL after
 `stop_timeout` seconds), removing TMPDIR, even when the test fails or is
 interrupted.  Attributes: root, sock, ro_sock, admin_sock, uri, ro_uri,
 admin_uri, pid, log_path, returncode (after stop).  `config` is a dict
@@ -122,7 +122,9 @@ class Daemon:
             if self.proc.poll() is not None:
                 raise RuntimeError('virtkvmd exited with %d:\n%s'
                                    % (self.proc.returncode, self.log()))
-            if connect_ok(self.sock):
+            # All three sockets: virtkvmd creates them one after another,
+            # and a test may use the admin or read-only one first.
+            if all(connect_ok(p) for p in (self.sock, self.ro_sock, self.admin_sock)):
                 return self
             time.sleep(0.02)
         raise RuntimeError('virtkvmd did not become ready:\n' + self.log())

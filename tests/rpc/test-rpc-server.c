@@ -20,6 +20,10 @@
 #include "daemon/protocol/virtkvm_remote.h"
 #include "daemon/stream.h"
 
+/* How long a wait for the daemon may take before the test calls it a hang:
+ * generous, since a loaded machine under ASan can stall it for seconds. */
+#define WAIT_MS 30000
+
 static Daemon daemon_obj;
 static GMainContext *ctx;
 static gint quit_loop;
@@ -72,7 +76,7 @@ recv_exact(int fd, guint8 *buf, size_t len)
         struct pollfd p = { fd, POLLIN, 0 };
         ssize_t n;
 
-        g_assert_cmpint(poll(&p, 1, 5000), ==, 1);
+        g_assert_cmpint(poll(&p, 1, WAIT_MS), ==, 1);
         n = recv(fd, buf + have, len - have, 0);
         g_assert_cmpint(n, >, 0);
         have += (size_t) n;
@@ -165,7 +169,7 @@ handshake(void)
 static void
 wait_no_clients(void)
 {
-    for (int i = 0; i < 500; i++) {
+    for (int i = 0; i < WAIT_MS / 10; i++) {
         g_autoptr(GPtrArray) list = server_list_clients(daemon_obj.srv);
 
         if (list->len == 0)
@@ -401,7 +405,7 @@ test_streams(void)
     /* A stream still open when the client goes away is aborted. */
     ab = open_stream(client, 201, 503, &s);
     close(fd);
-    for (int i = 0; i < 500 && g_atomic_int_get(&s.aborted) < 2; i++)
+    for (int i = 0; i < WAIT_MS / 10 && g_atomic_int_get(&s.aborted) < 2; i++)
         g_usleep(10000);
     g_assert_cmpint(s.aborted, ==, 2);
     stream_unref(ab);
