@@ -167,24 +167,34 @@ server_set_limits(Server *srv, const ServerLimits *limits)
 #define SERVER_ANON_GRACE_US (G_USEC_PER_SEC)
 
 /* The best connection to evict while too many are unauthenticated: past
- * the grace period, silent ones first, oldest first. */
+ * the grace period, silent ones first, oldest first.  A client that has
+ * spoken is not evicted while silent ones are still within their grace:
+ * they become candidates within a second, and a loaded machine can delay
+ * a well-behaved client's authentication past the grace. */
 static Client *
 server_eviction_candidate_locked(Server *srv, gint64 now)
 {
     GHashTableIter it;
     gpointer value;
     Client *best = NULL;
+    bool silent_in_grace = false;
 
     g_hash_table_iter_init(&it, srv->clients);
     while (g_hash_table_iter_next(&it, NULL, &value)) {
         Client *c = value;
 
-        if (!c->counted_anonymous || now - c->connect_mono < SERVER_ANON_GRACE_US)
+        if (!c->counted_anonymous)
             continue;
+        if (now - c->connect_mono < SERVER_ANON_GRACE_US) {
+            silent_in_grace |= !c->seen_data;
+            continue;
+        }
         if (!best || (!c->seen_data && best->seen_data) ||
             (c->seen_data == best->seen_data && c->id < best->id))
             best = c;
     }
+    if (best && best->seen_data && silent_in_grace)
+        return NULL;
     return best;
 }
 

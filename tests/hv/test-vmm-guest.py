@@ -158,7 +158,7 @@ def test_virtio_devices(tmp):
         assert text.startswith(guestlib.FRAME_PREFIX), text
         assert len(rep.rng) == 1 and any(rep.rng[0])
         wait_for(lambda: os.path.exists(console) and
-                 guestlib.CONSOLE_HELLO in open(console).read(), 10, "console hello")
+                 guestlib.CONSOLE_HELLO in open(console).read(), what="console hello")
         # After a reset the guest finds and drives the devices again.
         nreads = len(rep.blk_reads)
         g.send("reset")

@@ -55,7 +55,7 @@ def test_stop_cont(tmp, kernel):
         assert len(v.serial()) == n, "guest ticked while stopped"
         assert "return" in ctl.cmd("cont")
         ctl.wait_event("RESUME")
-        wait_for(lambda: len(v.serial()) > n + 1, 10, "ticks after cont")
+        wait_for(lambda: len(v.serial()) > n + 1, what="ticks after cont")
         assert "return" in ctl.cmd("quit")
         ev = ctl.wait_event("SHUTDOWN")
         assert ev["data"]["reason"] == "host-quit", ev
@@ -74,7 +74,7 @@ def test_i8042_reset(tmp, kernel):
         assert v.serial().count("virtkvm test guest") == 2, v.serial()
         ctl.cmd("system-reset")
         ctl.wait_event("RESET")
-        wait_for(lambda: v.serial().count("virtkvm test guest") == 3, 10, "third boot")
+        wait_for(lambda: v.serial().count("virtkvm test guest") == 3, what="third boot")
         ctl.cmd("system-powerdown")
         ctl.wait_event("SHUTDOWN")
         assert v.wait_exit() == 0
@@ -91,7 +91,7 @@ def test_triple_fault_shutdown_policy(tmp, kernel):
         # hosts) reports an emulation failure instead.  Either way the VMM
         # must stay up and report it.
         wait_for(lambda: any(e["event"] in ("SHUTDOWN", "ERROR") for e in ctl.events)
-                 or ctl.cmd("query-status")["return"]["status"] != "running", 10, "fault")
+                 or ctl.cmd("query-status")["return"]["status"] != "running", what="fault")
         if [e for e in ctl.events if e["event"] == "ERROR"] or \
                 ctl.cmd("query-status")["return"]["status"] == "internal-error":
             ev = ctl.wait_event("ERROR")
@@ -345,7 +345,7 @@ def test_unprivileged_with_fds(tmp, kernel):
         assert v.proc.poll() is None, v.proc.communicate()
         ctl = Control(ctl_path)
         ctl.cmd("cont")
-        wait_for(lambda: b"ready" in open(serial_path, "rb").read(), 10, "unprivileged guest")
+        wait_for(lambda: b"ready" in open(serial_path, "rb").read(), what="unprivileged guest")
         status = open("/proc/%d/status" % v.proc.pid).read()
         uid_line = [l for l in status.splitlines() if l.startswith("Uid:")][0]
         assert uid_line.split()[1] == str(pw.pw_uid), uid_line

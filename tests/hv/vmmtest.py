@@ -10,8 +10,14 @@ import time
 BUILD = os.environ.get("VIRTKVM_BUILD_ROOT", os.path.join(os.path.dirname(__file__), "..", "..", "build"))
 VMM = os.path.join(BUILD, "hv", "virtkvm-vmm")
 
+# How long a wait for the VMM or the guest may take before a test calls it a
+# hang.  Waits end as soon as their condition holds; the margin is for a
+# loaded 2-core CI machine running the ASan build, where a guest that needs
+# milliseconds can be starved for over 10 seconds.
+DEADLINE = 30.0
 
-def wait_for(pred, timeout=10.0, what="condition"):
+
+def wait_for(pred, timeout=DEADLINE, what="condition"):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         v = pred()
@@ -22,7 +28,7 @@ def wait_for(pred, timeout=10.0, what="condition"):
 
 
 class Control:
-    def __init__(self, path=None, sock=None, timeout=10.0):
+    def __init__(self, path=None, sock=None, timeout=DEADLINE):
         if sock is None:
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             wait_for(lambda: os.path.exists(path), what="control socket")
@@ -57,7 +63,7 @@ class Control:
                 continue
             return msg
 
-    def wait_event(self, name, timeout=10.0):
+    def wait_event(self, name, timeout=DEADLINE):
         end = time.monotonic() + timeout
         while True:
             for i, e in enumerate(self.events):
@@ -124,10 +130,10 @@ class Vmm:
         except FileNotFoundError:
             return ""
 
-    def wait_serial(self, text, timeout=10.0):
+    def wait_serial(self, text, timeout=DEADLINE):
         return wait_for(lambda: text in self.serial(), timeout, "serial output %r (have %r)" % (text, self.serial()[-200:]))
 
-    def wait_exit(self, timeout=10.0):
+    def wait_exit(self, timeout=DEADLINE):
         try:
             out, err = self.proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:

@@ -13,7 +13,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import VIRTKVMD, check, skip  # noqa: E402
+from harness import VIRTKVMD, check, connect_ok, skip  # noqa: E402
 
 
 def run(cmd):
@@ -36,10 +36,13 @@ def main():
                              VIRTKVMD, '--root', root],
                             stdout=log, stderr=subprocess.STDOUT)
     try:
-        for _ in range(100):
-            if os.path.exists(adm):
-                break
+        # systemd-socket-activate sets the three up in order; the admin
+        # socket accepting means all of them are listening.
+        deadline = time.monotonic() + 30
+        while not connect_ok(adm) and time.monotonic() < deadline:
+            check(proc.poll() is None, 'systemd-socket-activate exited')
             time.sleep(0.05)
+        check(connect_ok(adm), 'sockets not set up in 30 s')
         r = run(['virsh', '-c', 'qemu+unix:///system?socket=' + rw, 'version'])
         check(r.returncode == 0 and 'virtkvm' in r.stdout, r.stdout + r.stderr)
         r = run(['virsh', '-r', '-c', 'qemu+unix:///system?socket=' + ro, 'list'])

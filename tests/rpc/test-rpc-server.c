@@ -413,6 +413,77 @@ test_streams(void)
     g_mutex_clear(&s.lock);
 }
 
+/* Waits until the daemon lists @n clients; returns them. */
+static GPtrArray *
+wait_clients(guint n)
+{
+    for (int i = 0; i < WAIT_MS / 10; i++) {
+        GPtrArray *list = server_list_clients(daemon_obj.srv);
+
+        if (list->len == n)
+            return list;
+        g_ptr_array_unref(list);
+        g_usleep(10000);
+    }
+    g_assert_not_reached();
+}
+
+static bool
+fd_closed_by_peer(int fd, int timeout_ms)
+{
+    struct pollfd p = { fd, POLLIN, 0 };
+    char c;
+
+    if (poll(&p, 1, timeout_ms) != 1)
+        return false;
+    return recv(fd, &c, 1, MSG_DONTWAIT) == 0;
+}
+
+/* Over max_anonymous_clients, a client that has spoken but is not yet
+ * authenticated (a slow handshake) is not evicted while a silent one is
+ * still within its grace period; the silent one goes once past it. */
+static void
+test_anonymous_eviction(void)
+{
+    ServerLimits limits;
+    g_autoptr(GPtrArray) one = NULL;
+    g_autoptr(GPtrArray) two = NULL;
+    Client *talker_c = NULL;
+    int talker, silent;
+
+    wait_no_clients();
+    server_limits_from_config(&limits, daemon_obj.cfg, false);
+    limits.max_anonymous_clients = 1;
+    server_set_limits(daemon_obj.srv, &limits);
+
+    talker = test_connect();
+    send_all(talker, "\0\0", 2);         /* half a length word */
+    one = wait_clients(1);
+    talker_c = g_ptr_array_index(one, 0);
+    for (int i = 0; i < WAIT_MS / 10 && !talker_c->seen_data; i++)
+        g_usleep(10000);
+    g_assert_true(talker_c->seen_data);
+    talker_c->connect_mono -= 2 * G_USEC_PER_SEC;       /* past the grace */
+
+    silent = test_connect();
+    two = wait_clients(2);
+    for (guint i = 0; i < two->len; i++) {
+        Client *c = g_ptr_array_index(two, i);
+
+        if (c != talker_c)
+            c->connect_mono -= 2 * G_USEC_PER_SEC;
+    }
+    /* The next timer tick evicts the silent client, not the talker. */
+    g_assert_true(fd_closed_by_peer(silent, WAIT_MS));
+    g_assert_false(fd_closed_by_peer(talker, 0));
+
+    close(silent);
+    close(talker);
+    wait_no_clients();
+    server_limits_from_config(&limits, daemon_obj.cfg, false);
+    server_set_limits(daemon_obj.srv, &limits);
+}
+
 static void
 test_fd_passing(void)
 {
@@ -491,6 +562,7 @@ main(int argc, char **argv)
     g_test_add_func("/rpc/server/events", test_events);
     g_test_add_func("/rpc/server/streams", test_streams);
     g_test_add_func("/rpc/server/fd-passing", test_fd_passing);
+    g_test_add_func("/rpc/server/anonymous-eviction", test_anonymous_eviction);
     ret = g_test_run();
 
     wait_no_clients();
