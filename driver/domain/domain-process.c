@@ -542,6 +542,11 @@ domain_process_start(DomainObj *obj, bool start_paused)
     g_autoptr(SecurityProcess) proc = NULL;
     FdMap m = { .n = 0 };
 
+    if (!ctx->sec) {
+        error_report(VK_FROM_QEMU, VK_ERR_OPERATION_FAILED,
+                     _("cannot start guests: %1$s"), ctx->sec_error ? ctx->sec_error : "?");
+        return -1;
+    }
     if (domain_launch_check(obj->def) < 0 || check_memory(obj->def) < 0)
         return -1;
     if (g_mkdir_with_parents(ctx->run_dir, 0700) < 0 ||
