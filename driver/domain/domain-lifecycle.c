@@ -551,14 +551,19 @@ domain_lifecycle_init(DomainDriver *drv, const char *user, const char *group)
     g_autofree char *run = paths_run_dir();
     g_autofree char *logdir = paths_log_dir();
 
-    security_config_init(&cfg);
-    cfg.user = user;
-    cfg.group = group;
-    if (!(lc_ctx.sec = security_manager_new(&cfg)))
-        return -1;
     lc_ctx.drv = drv;
     lc_ctx.run_dir = g_build_filename(run, "domains", NULL);
     lc_ctx.log_dir = g_strdup(logdir);
+    security_config_init(&cfg);
+    cfg.user = user;
+    cfg.group = group;
+    if (!(lc_ctx.sec = security_manager_new(&cfg))) {
+        /* The catalogue still works; starting guests reports why not. */
+        lc_ctx.sec_error = g_strdup(error_get_last() ? error_get_last()->message : "?");
+        log_error("guests cannot be started: %s", lc_ctx.sec_error);
+        error_reset();
+        return 0;
+    }
     host_set_vmm_user(user ? user : "virtkvm", group);
     host_set_security_manager(lc_ctx.sec);
     domain_status_reconnect_all(drv);

@@ -54,6 +54,7 @@ typedef struct {
     SecurityManager *sec;
     char *run_dir;              /* <run>/virtkvm/domains */
     char *log_dir;              /* <log>/virtkvm */
+    char *sec_error;            /* why sec is NULL (no VMM user...) */
 } DomainLifecycleCtx;
 
 DomainLifecycleCtx *domain_lifecycle_ctx(void);
