@@ -105,7 +105,9 @@ def test_stats(d, disk, tap):
     for field in ('state.state=1', 'state.reason=1', 'cpu.time=', 'balloon.current=65536',
                   'balloon.maximum=65536', 'balloon.rss=', 'vcpu.current=1', 'vcpu.0.state=1',
                   'net.count=1', 'net.0.name=' + tap, 'net.0.rx.bytes=', 'net.0.tx.pkts=',
-                  'block.count=1', 'block.0.name=vda', 'block.0.path=' + disk):
+                  'block.count=1', 'block.0.name=vda', 'block.0.path=' + disk,
+                  'block.0.rd.reqs=1\n', 'block.0.rd.bytes=4096\n', 'block.0.wr.reqs=0\n',
+                  'block.0.wr.bytes=0\n', 'block.0.fl.reqs=0\n'):
         check(field in out, '%s missing:\n%s' % (field, out))
     rss = int(re.search(r'balloon.rss=(\d+)', out).group(1))
     check(0 < rss < 64 * 1024, 'rss %d KiB' % rss)
@@ -113,7 +115,23 @@ def test_stats(d, disk, tap):
     check(re.search(tap + r' rx_bytes \d+', out) and re.search(tap + r' tx_packets \d+', out), out)
     r = virsh(d, 'domifstat', G, 'nosuchdev', check=False)
     check(r.returncode != 0 and 'nosuchdev' in r.stderr, r.stderr)
-    virsh(d, 'domblkstat', G, 'vda')
+    # The guest read sectors 0-7 of vda at boot, in one request.
+    out = virsh(d, 'domblkstat', G, 'vda').stdout
+    stats = dict(ln.split()[1:] for ln in out.splitlines() if ln.strip())
+    check(stats.get('rd_req') == '1' and stats.get('rd_bytes') == '4096' and
+          stats.get('wr_req') == '0' and stats.get('wr_bytes') == '0', out)
+    check(stats.get('flush_operations') == '0' and 'errs' not in stats, out)
+    conn = libvirt.openReadOnly(d.ro_uri)
+    try:
+        dom = conn.lookupByName(G)
+        check(dom.blockStats('vda') == (1, 4096, 0, 0, -1), dom.blockStats('vda'))
+        check(dom.blockStatsFlags(disk) == {'wr_bytes': 0, 'wr_operations': 0, 'rd_bytes': 4096,
+                                            'rd_operations': 1, 'flush_operations': 0},
+              dom.blockStatsFlags(disk))
+    finally:
+        conn.close()
+    r = virsh(d, 'domblkstat', G, 'vdz', check=False)
+    check(r.returncode != 0 and 'vdz' in r.stderr, r.stderr)
     out = virsh(d, 'domblklist', G).stdout
     check(re.search(r'vda\s+' + re.escape(disk), out), out)
     out = virsh(d, 'domiflist', G).stdout
@@ -246,7 +264,7 @@ def main():
         ev = None
         try:
             tap = TAG + 'tap'
-            xml = guest_xml(G, d.workdir, cmdline='vkt.ticks=1 vkt.tickevery=1000', nets=[
+            xml = guest_xml(G, d.workdir, cmdline='vkt.blk=1 vkt.ticks=1 vkt.tickevery=1000', nets=[
                 "<interface type='ethernet'><target dev='%s'/><model type='virtio'/>"
                 "<mac address='52:54:00:11:22:33'/></interface>" % tap])
             define(d, G, xml)
