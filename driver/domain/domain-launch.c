@@ -185,9 +185,9 @@ launch_boot(const DomainDef *def)
 {
     json_object *b = json_object_new_object();
 
-    add_str(b, "kernel", def->os.kernel);
+    add_int(b, "kernel-fd", DOMAIN_LAUNCH_FD_KERNEL);
     if (def->os.initrd)
-        add_str(b, "initrd", def->os.initrd);
+        add_int(b, "initrd-fd", DOMAIN_LAUNCH_FD_INITRD);
     if (def->os.cmdline)
         add_str(b, "cmdline", def->os.cmdline);
     return b;

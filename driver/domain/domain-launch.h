@@ -9,6 +9,8 @@
  *   DOMAIN_LAUNCH_FD_SERIAL   serial file (type='file'); a pty serial is
  *                             created by the VMM (its path comes from
  *                             query-devices)
+ *   DOMAIN_LAUNCH_FD_KERNEL   <os><kernel> (read by the VMM, not by path)
+ *   DOMAIN_LAUNCH_FD_INITRD   <os><initrd>, when there is one
  *   DOMAIN_LAUNCH_FD_DISK0+i  disk i (only file/block disks)
  *   DOMAIN_LAUNCH_FD_NIC0+i   tap fd of interface i
  * stderr (fd 2) is the per-domain log file.
@@ -25,6 +27,8 @@ enum {
     DOMAIN_LAUNCH_FD_CONTROL = 4,
     DOMAIN_LAUNCH_FD_SERIAL = 5,
     DOMAIN_LAUNCH_FD_CONSOLE = 6,
+    DOMAIN_LAUNCH_FD_KERNEL = 7,
+    DOMAIN_LAUNCH_FD_INITRD = 8,
     DOMAIN_LAUNCH_FD_DISK0 = 10,
     DOMAIN_LAUNCH_FD_NIC0 = 30,
     DOMAIN_LAUNCH_FD_END = 46,      /* first number above every fixed fd */

@@ -207,6 +207,28 @@ open_listen_socket(const char *path)
     return fd;
 }
 
+/* The boot images, opened here so that the VMM's user need not read them. */
+static int
+open_boot(const DomainDef *def, FdMap *m)
+{
+    const char *paths[] = { def->os.kernel, def->os.initrd };
+    const int dst[] = { DOMAIN_LAUNCH_FD_KERNEL, DOMAIN_LAUNCH_FD_INITRD };
+
+    for (guint i = 0; i < G_N_ELEMENTS(paths); i++) {
+        int fd;
+
+        if (!paths[i])
+            continue;
+        if ((fd = open(paths[i], O_RDONLY | O_CLOEXEC)) < 0) {
+            error_report_errno(VK_FROM_QEMU, errno, _("Cannot access %1$s '%2$s'"),
+                               i == 0 ? "kernel" : "initrd", paths[i]);
+            return -1;
+        }
+        fdmap_add(m, fd, dst[i]);
+    }
+    return 0;
+}
+
 static int
 open_disks(DomainObj *obj, DomainRuntime *rt, FdMap *m)
 {
@@ -499,7 +521,8 @@ process_open_all(DomainObj *obj, DomainRuntime *rt, FdMap *m, bool start_paused)
     if ((fd = open_listen_socket(rt->ctl_path)) < 0)
         return -1;
     fdmap_add(m, fd, DOMAIN_LAUNCH_FD_CONTROL);
-    if (open_disks(obj, rt, m) < 0 ||
+    if (open_boot(obj->def, m) < 0 ||
+        open_disks(obj, rt, m) < 0 ||
         open_chr(domain_launch_serial(obj->def), m, DOMAIN_LAUNCH_FD_SERIAL) < 0 ||
         domain_net_setup(obj, rt, m->src + m->n) < 0)
         return -1;

@@ -2,6 +2,7 @@
 /* Linux boot protocol loader; see linux-boot.h. */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -11,36 +12,76 @@
 #include "hv/core/layout.h"
 #include "util/i18n.h"
 
-int
-linux_boot_prepare(LinuxBoot *lb, const char *kernel, const char *initrd,
-                   const char *cmdline, char **err)
+/* The whole image from @fd (closed) or @path into *data.  -errno + *err. */
+static int
+linux_boot_read(const char *what, const char *path, int fd, uint8_t **data,
+                size_t *len, char **err)
 {
     g_autoptr(GError) gerr = NULL;
-    gchar *data = NULL;
-    gsize len = 0;
+    g_autoptr(GByteArray) buf = NULL;
+    guint8 chunk[65536];
+    ssize_t n;
+
+    if (fd < 0) {
+        gchar *d = NULL;
+        gsize l = 0;
+
+        if (!g_file_get_contents(path, &d, &l, &gerr)) {
+            *err = g_strdup_printf(_("cannot read %1$s: %2$s"), what, gerr->message);
+            return -ENOENT;
+        }
+        *data = (uint8_t *) d;
+        *len = l;
+        return 0;
+    }
+    buf = g_byte_array_new();
+    while ((n = pread(fd, chunk, sizeof(chunk), (off_t) buf->len)) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+
+            *err = g_strdup_printf(_("cannot read %1$s from fd %2$d: %3$s"), what, fd,
+                                   g_strerror(e));
+            close(fd);
+            return -e;
+        }
+        g_byte_array_append(buf, chunk, (guint) n);
+    }
+    close(fd);
+    *len = buf->len;
+    *data = g_byte_array_free(g_steal_pointer(&buf), FALSE);
+    return 0;
+}
+
+int
+linux_boot_prepare(LinuxBoot *lb, const char *kernel, int kernel_fd,
+                   const char *initrd, int initrd_fd, const char *cmdline, char **err)
+{
+    g_autofree char *kname = kernel_fd >= 0 ? g_strdup_printf("fd %d", kernel_fd)
+                                            : g_strdup(kernel);
     int r;
 
     memset(lb, 0, sizeof(*lb));
-    if (!g_file_get_contents(kernel, &data, &len, &gerr)) {
-        *err = g_strdup_printf(_("cannot read kernel: %1$s"), gerr->message);
-        return -ENOENT;
-    }
-    lb->kernel = (uint8_t *)data;
-    lb->kernel_len = len;
-    r = bzimage_parse(lb->kernel, lb->kernel_len, &lb->info);
+    r = linux_boot_read(_("kernel"), kernel, kernel_fd, &lb->kernel, &lb->kernel_len, err);
     if (r < 0) {
-        *err = g_strdup_printf(_("%1$s is not a usable bzImage (%2$s)"), kernel,
-                               r == -ENOTSUP ? _("boot protocol older than 2.06 or no 64-bit entry")
-                                             : _("bad setup header"));
+        if (initrd_fd >= 0)
+            close(initrd_fd);
         return r;
     }
-    if (initrd) {
-        if (!g_file_get_contents(initrd, &data, &len, &gerr)) {
-            *err = g_strdup_printf(_("cannot read initrd: %1$s"), gerr->message);
-            return -ENOENT;
-        }
-        lb->initrd = (uint8_t *)data;
-        lb->initrd_len = len;
+    r = bzimage_parse(lb->kernel, lb->kernel_len, &lb->info);
+    if (r < 0) {
+        *err = g_strdup_printf(_("%1$s is not a usable bzImage (%2$s)"), kname,
+                               r == -ENOTSUP ? _("boot protocol older than 2.06 or no 64-bit entry")
+                                             : _("bad setup header"));
+        if (initrd_fd >= 0)
+            close(initrd_fd);
+        return r;
+    }
+    if (initrd || initrd_fd >= 0) {
+        r = linux_boot_read(_("initrd"), initrd, initrd_fd, &lb->initrd, &lb->initrd_len, err);
+        if (r < 0)
+            return r;
     }
     lb->cmdline = g_strdup(cmdline ? cmdline : "");
     if (strlen(lb->cmdline) > lb->info.cmdline_size ||

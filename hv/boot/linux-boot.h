@@ -22,9 +22,12 @@ typedef struct {
     char *cmdline;
 } LinuxBoot;
 
-/* Reads @kernel (and @initrd), checks the setup header.  -errno + *err. */
-int linux_boot_prepare(LinuxBoot *lb, const char *kernel, const char *initrd,
-                       const char *cmdline, char **err);
+/* Reads @kernel (and @initrd), checks the setup header.  An image whose fd
+ * (@kernel_fd, @initrd_fd) is >= 0 is read from that fd, which is closed;
+ * its path is then only used in messages (may be NULL).  -errno + *err. */
+int linux_boot_prepare(LinuxBoot *lb, const char *kernel, int kernel_fd,
+                       const char *initrd, int initrd_fd, const char *cmdline,
+                       char **err);
 void linux_boot_clear(LinuxBoot *lb);
 
 /* Writes kernel, initrd, cmdline, ACPI tables, boot_params, page tables and

@@ -210,7 +210,8 @@ parse_cpus(Ctx *ctx, json_object *root, LaunchDesc *d)
 static bool
 parse_boot(Ctx *ctx, json_object *root, LaunchDesc *d)
 {
-    static const char *const keys[] = { "kernel", "initrd", "cmdline", NULL };
+    static const char *const keys[] = { "kernel", "kernel-fd", "initrd", "initrd-fd",
+                                        "cmdline", NULL };
     json_object *b;
 
     if (!get_obj(ctx, root, "boot", &b))
@@ -219,10 +220,16 @@ parse_boot(Ctx *ctx, json_object *root, LaunchDesc *d)
         return fail(ctx, _("missing 'boot'"));
     if (!check_keys(ctx, "boot", b, keys) ||
         !get_str(ctx, b, "kernel", &d->kernel) ||
+        !get_fd(ctx, b, "kernel-fd", &d->kernel_fd) ||
         !get_str(ctx, b, "initrd", &d->initrd) ||
+        !get_fd(ctx, b, "initrd-fd", &d->initrd_fd) ||
         !get_str(ctx, b, "cmdline", &d->cmdline))
         return false;
-    if (!d->kernel || !*d->kernel)
+    if (d->kernel && d->kernel_fd >= 0)
+        return fail(ctx, _("'boot.kernel' and 'boot.kernel-fd' are exclusive"));
+    if (d->initrd && d->initrd_fd >= 0)
+        return fail(ctx, _("'boot.initrd' and 'boot.initrd-fd' are exclusive"));
+    if ((!d->kernel || !*d->kernel) && d->kernel_fd < 0)
         return fail(ctx, _("missing 'boot.kernel'"));
     if (d->cmdline && strlen(d->cmdline) >= 0x10000)
         return fail(ctx, _("'boot.cmdline' is too long"));
@@ -508,6 +515,8 @@ launch_desc_parse(const char *data, size_t len, char **err)
     d->nics = g_ptr_array_new_with_free_func(launch_nic_free);
     d->control_fd = -1;
     d->kvm_fd = -1;
+    d->kernel_fd = -1;
+    d->initrd_fd = -1;
     d->serial.fd = -1;
     d->console.fd = -1;
     if (len > (1 << 20)) {

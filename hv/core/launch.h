@@ -64,6 +64,8 @@ typedef struct {
     unsigned int sockets, cores, threads;
     char *kernel;
     char *initrd;
+    int kernel_fd;              /* inherited fd instead of the path (-1: none) */
+    int initrd_fd;
     char *cmdline;
     LaunchChar serial;
     LaunchChar console;         /* virtio-console; type NONE = absent */

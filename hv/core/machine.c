@@ -61,7 +61,8 @@ machine_new(LaunchDesc *desc, char **err)
     m->blk_ids = g_ptr_array_new_with_free_func(g_free);
     m->blk_devs = g_ptr_array_new();
     m->vm.vm_fd = m->vm.kvm_fd = m->vm.ram_fd = -1;
-    if (linux_boot_prepare(&m->boot, desc->kernel, desc->initrd, desc->cmdline, err) < 0) {
+    if (linux_boot_prepare(&m->boot, desc->kernel, desc->kernel_fd, desc->initrd,
+                           desc->initrd_fd, desc->cmdline, err) < 0) {
         machine_free(m);
         return NULL;
     }

@@ -14,7 +14,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     LaunchDesc *d = launch_desc_parse((const char *)data, size, &err);
 
     if (d) {
-        if (!d->name || !d->kernel || d->vcpus == 0 ||
+        if (!d->name || (!d->kernel == (d->kernel_fd < 0)) || d->vcpus == 0 ||
             d->sockets * d->cores * d->threads != d->vcpus || d->mem_size == 0)
             __builtin_trap();
         launch_desc_free(d);

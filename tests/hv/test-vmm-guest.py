@@ -5,6 +5,7 @@
 against the guest's tick counter, and resets."""
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -242,6 +243,35 @@ os.execv(vmm, [vmm, "--launch", "-", "-name", "guest=" + desc["name"]])
 """
 
 
+def test_boot_images_by_fd(tmp):
+    """boot.kernel-fd / initrd-fd: the images are read from inherited fds
+    (their files are already unlinked), and a bad fd fails cleanly."""
+    kpath, ipath = os.path.join(tmp, "kernel"), os.path.join(tmp, "initrd")
+    shutil.copyfile(guestlib.image_path(), kpath)
+    with open(ipath, "wb") as f:
+        f.write(os.urandom(70000))
+    kfd, ifd = os.open(kpath, os.O_RDONLY), os.open(ipath, os.O_RDONLY)
+    os.unlink(kpath)
+    os.unlink(ipath)
+    try:
+        g = GuestVm(tmp, "by=fd", name="byfd",
+                    extra={"boot": {"kernel-fd": kfd, "initrd-fd": ifd, "cmdline": "by=fd"}})
+        g.vmm.start_kw = {"pass_fds": (kfd, ifd)}
+        with g:
+            g.lines.wait_for(r"^ready$", 30)
+            assert g.lines.report.cmdline == "by=fd", g.lines.report.cmdline
+            assert not g.lines.report.errors, g.lines.report.errors
+            g.ctl.cmd("quit")
+            assert g.vmm.wait_exit() == 0, g.vmm.stderr
+    finally:
+        os.close(kfd)
+        os.close(ifd)
+    bad = Vmm(tmp, guestlib.image_path(), name="badfd", control=False,
+              extra={"boot": {"kernel-fd": 99}})
+    bad.start()
+    assert bad.wait_exit() == 1 and "cannot read kernel from fd 99" in bad.stderr, bad.stderr
+
+
 def test_unprivileged_fds(tmp):
     import pwd
     try:
@@ -321,6 +351,7 @@ TESTS = [
     test_serial_commands_and_reset,
     test_virtio_devices,
     test_tap_in_netns,
+    test_boot_images_by_fd,
     test_unprivileged_fds,
 ]
 

@@ -36,6 +36,11 @@ BAD = [
     (dict(GOOD, control={"path": "/a", "fd": 3}), "not both"),
     (dict(GOOD, **{"on-reset": "explode"}), "unknown on-reset"),
     (dict(GOOD, **{"kvm-fd": -1}), "'kvm-fd' is out of range"),
+    (dict(GOOD, boot={"kernel": "/k", "kernel-fd": 3}), "'boot.kernel' and 'boot.kernel-fd'"),
+    (dict(GOOD, boot={"kernel-fd": 3, "initrd": "/i", "initrd-fd": 4}),
+     "'boot.initrd' and 'boot.initrd-fd'"),
+    (dict(GOOD, boot={"kernel-fd": 65536}), "'kernel-fd' is out of range"),
+    (dict(GOOD, boot={"initrd-fd": 4}), "missing 'boot.kernel'"),
 ]
 
 

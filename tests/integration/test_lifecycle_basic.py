@@ -3,13 +3,15 @@
 """Running the test guest through virsh: start, list, dominfo, domstate
 --reason, suspend/resume (the guest's tick counter halts), reset, reboot,
 shutdown (ACPI button: the guest powers off), destroy, domstats,
-domifstat, domblkstat, domblklist, domiflist, dommemstat, vcpuinfo, security label, create (transient),
-kill -9 of the VMM (crashed within a second), the VMM's user, disk
-ownership changed and restored, taps removed, `virsh event --loop` output
-of every transition, and start failures that name their cause and leave
-nothing behind."""
+domifstat, domblkstat (real counters), domblklist, domiflist, dommemstat,
+vcpuinfo, security labels, create (transient), kill -9 of the VMM (crashed
+within a second), the VMM's user, disk ownership changed and restored, taps
+removed, `virsh event --loop` output of every transition, a kernel only root
+can read (passed as an fd), and start failures that name their cause and
+leave nothing behind."""
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -230,7 +232,7 @@ def test_failures(d):
         ('too much memory', guest_xml(TAG + 'f3', d.workdir, disk=False,
                                       memory_mib=64 * 1024 * 1024), 'exceeds the host'),
         ('missing kernel', guest_xml(TAG + 'f4', d.workdir, disk=False).replace(
-            GUEST, '/nonexistent/kernel'), 'exited while starting'),
+            GUEST, '/nonexistent/kernel'), "Cannot access kernel '/nonexistent/kernel'"),
     ]
     for what, xml, msg in cases:
         name = re.search(r'<name>(.*?)</name>', xml).group(1)
@@ -267,7 +269,11 @@ def main():
             xml = guest_xml(G, d.workdir, cmdline='vkt.blk=1 vkt.ticks=1 vkt.tickevery=1000', nets=[
                 "<interface type='ethernet'><target dev='%s'/><model type='virtio'/>"
                 "<mac address='52:54:00:11:22:33'/></interface>" % tap])
-            define(d, G, xml)
+            # The VMM's user cannot read this kernel: the daemon passes it as an fd.
+            kernel = os.path.join(d.workdir, 'root-only.bzImage')
+            shutil.copyfile(GUEST, kernel)
+            os.chmod(kernel, 0o600)
+            define(d, G, xml.replace(GUEST, kernel))
             ev = event_listener(d)
             time.sleep(0.3)
             disk = os.path.join(d.workdir, G + '.img')
