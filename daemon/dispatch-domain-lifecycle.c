@@ -205,6 +205,7 @@ domain_get_vcpus(DispatchCall *call, void *argsp, void *retp)
 {
     remote_domain_get_vcpus_args *args = argsp;
     remote_domain_get_vcpus_ret *ret = retp;
+    g_autofree DomainVcpuInfo *vinfo = NULL;
     DomainObj *obj;
     unsigned int n;
 
@@ -222,6 +223,8 @@ domain_get_vcpus(DispatchCall *call, void *argsp, void *retp)
         return -1;
     }
     n = MIN((unsigned int) args->maxinfo, domain_def_get_vcpus(obj->def));
+    vinfo = g_new0(DomainVcpuInfo, MAX(n, 1));
+    domain_stats_vcpus(obj, vinfo, n);
     ret->info.info_len = n;
     ret->info.info_val = g_new0(remote_vcpu_info, n);
     ret->cpumaps.cpumaps_len = n * (unsigned int) args->maplen;
@@ -229,8 +232,8 @@ domain_get_vcpus(DispatchCall *call, void *argsp, void *retp)
     for (unsigned int i = 0; i < n; i++) {
         ret->info.info_val[i].number = i;
         ret->info.info_val[i].state = 1;    /* VIR_VCPU_RUNNING */
-        ret->info.info_val[i].cpu_time = i == 0 ? domain_lifecycle_cpu_time(obj) : 0;
-        ret->info.info_val[i].cpu = -1;
+        ret->info.info_val[i].cpu_time = vinfo[i].time_ns;
+        ret->info.info_val[i].cpu = vinfo[i].cpu;
         for (int b = 0; b < args->maplen; b++)
             ret->cpumaps.cpumaps_val[i * (unsigned int) args->maplen + (unsigned int) b] = 0xff;
     }

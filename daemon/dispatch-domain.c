@@ -352,8 +352,9 @@ snapshot_num(DomainObj *obj, unsigned int flags)
 static int
 get_max_vcpus(DomainObj *obj, unsigned int flags)
 {
-    return domain_driver_get_vcpus(obj, DOMAIN_AFFECT_LIVE * domain_obj_is_active(obj) |
-                                   DOMAIN_VCPU_MAXIMUM);
+    /* As libvirt's qemu driver: the live maximum, so an error for an
+     * inactive domain. */
+    return domain_driver_get_vcpus(obj, DOMAIN_AFFECT_LIVE | DOMAIN_VCPU_MAXIMUM);
 }
 
 #define OBJ_INT_HANDLER(fname, argt, rett, field, fn, flagexpr) \

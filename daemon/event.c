@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "daemon/protocol/virtkvm_remote.h"
+#include "daemon/protocol/virtkvm_remote_domain.h"
 #include "util/error.h"
 #include "util/i18n.h"
 #include "util/log.h"
@@ -216,6 +217,7 @@ typedef union {
     remote_domain_event_callback_balloon_change_msg balloon;
     remote_domain_event_callback_device_removed_msg removed;
     remote_domain_event_callback_device_added_msg added;
+    remote_domain_event_callback_metadata_change_msg metadata;
     remote_network_event_lifecycle_msg net;
     remote_storage_pool_event_lifecycle_msg pool;
     remote_storage_pool_event_refresh_msg pool_refresh;
@@ -287,6 +289,18 @@ event_encode_domain(EventPayload *p, EventEncoding *enc, const VkEvent *ev,
         enc->proc = 354;
         enc->filter = (xdrproc_t) xdr_remote_domain_event_callback_device_added_msg;
         enc->obj = &p->added;
+        break;
+    case 23:
+        if (legacy)
+            return -1;
+        p->metadata.callbackID = cbid;
+        event_fill_domain(&p->metadata.dom, ev);
+        p->metadata.type = ev->event;
+        /* remote_string: NULL for title/description, the URI for elements */
+        p->metadata.nsuri = ev->str ? (char **) &ev->str : NULL;
+        enc->proc = 379;
+        enc->filter = (xdrproc_t) xdr_remote_domain_event_callback_metadata_change_msg;
+        enc->obj = &p->metadata;
         break;
     default:
         return -1;

@@ -11,7 +11,7 @@ PACKAGES=(
     libcap-ng-dev libgnutls28-dev liburing-dev zlib1g-dev libzstd-dev
     # real clients and the incumbent (tests and benchmarks)
     libvirt-clients python3-libvirt libvirt-daemon-system qemu-system-x86 qemu-utils
-    virtinst python3-pytest python3-lxml ansible virt-manager xvfb xdotool
+    virtinst python3-pytest python3-lxml ansible virt-manager xvfb xdotool dbus-daemon
     # host tooling used by drivers and tests
     iproute2 nftables dnsmasq-base busybox-static netcat-openbsd util-linux procps
     kmod e2fsprogs parted lvm2 psmisc acpica-tools strace

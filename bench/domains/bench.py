@@ -42,6 +42,11 @@ def timed(fn):
     return time.perf_counter() - t0
 
 
+def step(r, key, fn):
+    r[key] = timed(fn)
+    print('  %-20s %8.3f s' % (key, r[key]), flush=True)
+
+
 def _define_part(args):
     uri, names = args
     quiet()
@@ -56,14 +61,14 @@ def measure(uri, count):
     conn = libvirt.open(uri)
     names = ['bench%05d' % i for i in range(count)]
     r = {}
-    r['define'] = timed(lambda: [conn.defineXML(XML.format(name=n)) for n in names])
+    step(r, 'define', lambda: [conn.defineXML(XML.format(name=n)) for n in names])
     doms = []
-    r['list'] = timed(lambda: doms.extend(conn.listAllDomains()))
+    step(r, 'list', lambda: doms.extend(conn.listAllDomains()))
     assert len(doms) >= count, len(doms)
-    r['list x20'] = timed(lambda: [conn.listAllDomains() for _ in range(20)])
-    r['xmldesc'] = timed(lambda: [d.XMLDesc(0) for d in doms])
-    r['lookup+info'] = timed(lambda: [conn.lookupByName(n).info() for n in names])
-    r['undefine'] = timed(lambda: [d.undefine() for d in doms])
+    step(r, 'list x20', lambda: [conn.listAllDomains() for _ in range(20)])
+    step(r, 'xmldesc', lambda: [d.XMLDesc(0) for d in doms])
+    step(r, 'lookup+info', lambda: [conn.lookupByName(n).info() for n in names])
+    step(r, 'undefine', lambda: [d.undefine() for d in doms])
     pnames = ['par%05d' % i for i in range(count)]
     parts = [(uri, pnames[i::8]) for i in range(8)]
     with multiprocessing.Pool(8) as pool:
@@ -71,7 +76,7 @@ def measure(uri, count):
         pool.map(_define_part, parts)
         r['define 8 clients'] = time.perf_counter() - t0
     doms = conn.listAllDomains()
-    r['undefine (2)'] = timed(lambda: [d.undefine() for d in doms])
+    step(r, 'undefine (2)', lambda: [d.undefine() for d in doms])
     conn.close()
     return r
 
@@ -91,7 +96,10 @@ def main():
     targets = [a.split('=', 1) for a in sys.argv[2:]]
     for name, uri in targets:
         warm_up(name, uri)
-    results = {name: measure(uri, count) for name, uri in targets}
+    results = {}
+    for name, uri in targets:
+        print(name + ':', flush=True)
+        results[name] = measure(uri, count)
     a, b = [n for n, _ in targets]
     print('%-22s %12s %12s %9s' % ('step (%d domains)' % count, a + ' s', b + ' s',
                                    'speedup'))

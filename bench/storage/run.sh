@@ -33,14 +33,23 @@ report() {      # NAME COUNT BUF OURS_S QEMU_S
                n, mo, c / o, mq, c / q, mo / mq }'
 }
 
-echo "image ${SIZE} bytes, cluster ${CLUSTER}, depth ${DEPTH}, fresh image per run, cache=writeback"
+median() {
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+measure() {     # NAME COUNT BUF STEP: REPS alternating runs, median time of each
+    local os=() qs=() i
+    for ((i = 0; i < REPS; i++)); do
+        os+=("$(ours_run "$2" "$3" "$4")")
+        qs+=("$(qemu_run "$2" "$3" "$4")")
+    done
+    report "$1" "$2" "$3" "$(median "${os[@]}")" "$(median "${qs[@]}")"
+}
+
+REPS=${REPS:-3}
+echo "image ${SIZE} bytes, cluster ${CLUSTER}, depth ${DEPTH}, fresh image per run," \
+     "cache=writeback, median of ${REPS}"
 # 4 KiB writes scattered over the image: the step is a prime number of 4 KiB
 # blocks, so consecutive requests land in distinct clusters (allocating).
-RCOUNT=${RCOUNT:-20000}
-RSTEP=$((4096 * 7919))
-o=$(ours_run "$RCOUNT" 4096 "$RSTEP"); q=$(qemu_run "$RCOUNT" 4096 "$RSTEP")
-report "4k scattered write" "$RCOUNT" 4096 "$o" "$q"
-rm -f "$DIR/o.qcow2"
-SCOUNT=${SCOUNT:-512}
-o=$(ours_run "$SCOUNT" 1048576 1048576); q=$(qemu_run "$SCOUNT" 1048576 1048576)
-report "1M sequential write" "$SCOUNT" 1048576 "$o" "$q"
+measure "4k scattered write" "${RCOUNT:-20000}" 4096 $((4096 * 7919))
+measure "1M sequential write" "${SCOUNT:-512}" 1048576 1048576

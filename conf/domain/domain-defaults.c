@@ -16,7 +16,9 @@
 bool
 domain_def_is_q35(const DomainDef *def)
 {
-    return def->os.machine && strstr(def->os.machine, "q35") != NULL;
+    /* our own machine has a PCIe host bridge and ECAM: q35's family */
+    return def->os.machine && (strstr(def->os.machine, "q35") != NULL ||
+                               g_str_has_prefix(def->os.machine, "virtkvm-"));
 }
 
 static int

@@ -124,8 +124,11 @@ domain_os_parse(DomainDef *def, xmlNode *node)
     os->type = g_strstrip(xml_get_content(t));
     os->arch = xml_get_prop(t, "arch");
     os->machine = xml_get_prop(t, "machine");
+    /* pc and q35 names as libvirt writes them, and the machine our capabilities
+     * advertise (virtkvm-*, what virt-install copies from there) */
     if (os->machine && ((!g_str_has_prefix(os->machine, "pc") &&
-                         !g_str_has_prefix(os->machine, "q35")) ||
+                         !g_str_has_prefix(os->machine, "q35") &&
+                         !g_str_has_prefix(os->machine, "virtkvm-")) ||
                         strspn(os->machine, "abcdefghijklmnopqrstuvwxyz0123456789_.-") !=
                         strlen(os->machine))) {
         dom_error(VK_ERR_CONFIG_UNSUPPORTED, _("unsupported machine type '%1$s'"),

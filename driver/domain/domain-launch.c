@@ -254,6 +254,23 @@ launch_nics(const DomainDef *def)
     return arr;
 }
 
+/* A <panic> device (ISA pvpanic, libvirt's default model on x86). */
+static bool
+launch_has_panic(const DomainDef *def)
+{
+    for (guint i = 0; def->generic && i < def->generic->len; i++) {
+        const DomainGenericDev *g = g_ptr_array_index(def->generic, i);
+
+        if (g->kind == DOMAIN_GENERIC_PANIC) {
+            g_autofree char *model = (char *) xmlGetProp(g->node, (const xmlChar *) "model");
+
+            if (!model || g_str_equal(model, "isa"))
+                return true;
+        }
+    }
+    return false;
+}
+
 char *
 domain_launch_build(const DomainDef *def, bool start_paused)
 {
@@ -277,6 +294,8 @@ domain_launch_build(const DomainDef *def, bool start_paused)
     json_object_object_add(root, "nics", launch_nics(def));
     if (def->rngs && def->rngs->len)
         json_object_object_add(root, "rng", json_object_new_object());
+    if (launch_has_panic(def))
+        json_object_object_add(root, "pvpanic", json_object_new_boolean(1));
     ctl = json_object_new_object();
     add_int(ctl, "fd", DOMAIN_LAUNCH_FD_CONTROL);
     json_object_object_add(root, "control", ctl);

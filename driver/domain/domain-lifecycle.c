@@ -396,6 +396,9 @@ domain_lifecycle_vmm_gone(DomainObj *obj)
     DomainRuntime *rt = domain_runtime_get(obj);
     const char *why = rt->shutdown_reason;
 
+    if (!drv)
+        return;     /* the daemon is exiting: the next one will see it */
+
     if (rt->destroying) {
         lifecycle_stopped(drv, obj, DOMAIN_SHUTOFF_DESTROYED, EVENT_STOPPED_DESTROYED);
         return;
@@ -440,6 +443,8 @@ domain_lifecycle_vmm_event(DomainObj *obj, const char *event, json_object *data)
     DomainDriver *drv = lc_drv();
     DomainRuntime *rt = domain_runtime_get(obj);
 
+    if (!drv)
+        return;
     if (g_str_equal(event, "SHUTDOWN")) {
         const char *reason = data_str(data, "reason");
 
@@ -546,14 +551,19 @@ domain_lifecycle_init(DomainDriver *drv, const char *user, const char *group)
     g_autofree char *run = paths_run_dir();
     g_autofree char *logdir = paths_log_dir();
 
-    security_config_init(&cfg);
-    cfg.user = user;
-    cfg.group = group;
-    if (!(lc_ctx.sec = security_manager_new(&cfg)))
-        return -1;
     lc_ctx.drv = drv;
     lc_ctx.run_dir = g_build_filename(run, "domains", NULL);
     lc_ctx.log_dir = g_strdup(logdir);
+    security_config_init(&cfg);
+    cfg.user = user;
+    cfg.group = group;
+    if (!(lc_ctx.sec = security_manager_new(&cfg))) {
+        /* The catalogue still works; starting guests reports why not. */
+        lc_ctx.sec_error = g_strdup(error_get_last() ? error_get_last()->message : "?");
+        log_error("guests cannot be started: %s", lc_ctx.sec_error);
+        error_reset();
+        return 0;
+    }
     host_set_vmm_user(user ? user : "virtkvm", group);
     host_set_security_manager(lc_ctx.sec);
     domain_status_reconnect_all(drv);
@@ -565,5 +575,7 @@ void
 domain_lifecycle_shutdown_daemon(void)
 {
     host_set_security_manager(NULL);
-    /* Running VMMs stay; their monitor threads hold references. */
+    /* Running VMMs stay (the next daemon reattaches them); their monitor
+     * threads hold object references but stop acting. */
+    g_atomic_pointer_set(&lc_ctx.drv, NULL);
 }

@@ -169,22 +169,45 @@ monitor_current(Monitor *m)
     return rt && rt->gen == m->gen && !rt->stopped;
 }
 
+int
+domain_monitor_parse_event(const char *buf, size_t len, char **event,
+                           json_object **data)
+{
+    json_tokener *tok = json_tokener_new();
+    json_object *msg, *ev, *d = NULL;
+
+    *event = NULL;
+    *data = NULL;
+    msg = json_tokener_parse_ex(tok, buf, (int) MIN(len, (size_t) G_MAXINT));
+    json_tokener_free(tok);
+    if (!msg)
+        return -1;
+    if (!json_object_is_type(msg, json_type_object) ||
+        !json_object_object_get_ex(msg, "event", &ev) ||
+        !json_object_is_type(ev, json_type_string)) {
+        json_object_put(msg);
+        return -1;
+    }
+    *event = g_strdup(json_object_get_string(ev));
+    if (json_object_object_get_ex(msg, "data", &d) && json_object_is_type(d, json_type_object))
+        *data = json_object_get(d);
+    json_object_put(msg);
+    return 0;
+}
+
 static void
 monitor_dispatch(Monitor *m, const char *line)
 {
-    json_object *msg = json_tokener_parse(line);
-    json_object *ev, *data = NULL;
+    g_autofree char *event = NULL;
+    json_object *data;
 
-    if (!msg)
+    if (domain_monitor_parse_event(line, strlen(line), &event, &data) < 0)
         return;
-    if (json_object_object_get_ex(msg, "event", &ev)) {
-        json_object_object_get_ex(msg, "data", &data);
-        domain_obj_lock(m->obj);
-        if (monitor_current(m))
-            domain_lifecycle_vmm_event(m->obj, json_object_get_string(ev), data);
-        domain_obj_unlock(m->obj);
-    }
-    json_object_put(msg);
+    domain_obj_lock(m->obj);
+    if (monitor_current(m))
+        domain_lifecycle_vmm_event(m->obj, event, data);
+    domain_obj_unlock(m->obj);
+    json_object_put(data);
 }
 
 static void

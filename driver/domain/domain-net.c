@@ -8,12 +8,29 @@
 #include <unistd.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
+#include <netlink/msg.h>
 #include <netlink/netlink.h>
 
 #include "driver/domain/domain-net.h"
 #include "driver/interface/iface-netlink.h"
+#include "driver/network/network-driver.h"
 #include "util/error.h"
 #include "util/i18n.h"
+
+/* Sends @msg (consumed). */
+static int
+nl_send_free(struct nl_sock *sk, struct nl_msg *msg, const char *what)
+{
+    int r;
+
+    if (!msg) {
+        error_report(VK_FROM_QEMU, VK_ERR_NO_MEMORY, "%s", what);
+        return -1;
+    }
+    r = iface_nl_send(sk, msg, what, NULL);
+    nlmsg_free(msg);
+    return r;
+}
 
 /* Opens (creating if needed) tap @name ("vk%d" template allowed). */
 static int
@@ -75,26 +92,40 @@ tap_plug(struct nl_sock *sk, const char *tap, const char *bridge)
                          _("bridge '%1$s' does not exist"), bridge);
             return -1;
         }
-        if (iface_nl_send(sk, iface_nl_build_set_master(ifindex, br),
-                          "set master", NULL) < 0)
+        if (nl_send_free(sk, iface_nl_build_set_master(ifindex, br), "set master") < 0)
             return -1;
     }
-    return iface_nl_send(sk, iface_nl_build_set_up(ifindex, true), "set up", NULL);
+    return nl_send_free(sk, iface_nl_build_set_up(ifindex, true), "set up");
+}
+
+static void
+net_unplug(const DomainNetDef *net, const unsigned char *uuid)
+{
+    char mac[18];
+
+    if (net->type != DOMAIN_NET_NETWORK)
+        return;
+    domain_mac_format(net->mac, mac);
+    network_port_delete(net->source, uuid, mac);
 }
 
 static int
-net_setup_one(struct nl_sock *sk, DomainNetDef *net, DomainRuntime *rt)
+net_setup_one(struct nl_sock *sk, DomainNetDef *net, DomainRuntime *rt,
+              const unsigned char *uuid, const char *owner)
 {
+    g_autofree char *port_bridge = NULL;
     char name[IFNAMSIZ];
     const char *bridge = NULL;
     bool created = true;
     int fd;
 
     if (net->type == DOMAIN_NET_NETWORK) {
-        error_report(VK_FROM_QEMU, VK_ERR_CONFIG_UNSUPPORTED,
-                     _("interface type 'network' (network '%1$s') is not available yet"),
-                     net->source ? net->source : "");
-        return -1;
+        char mac[18];
+
+        domain_mac_format(net->mac, mac);
+        if (network_port_create(net->source, uuid, owner, mac, &port_bridge, NULL) < 0)
+            return -1;
+        bridge = port_bridge;
     }
     if (net->type == DOMAIN_NET_BRIDGE) {
         bridge = net->source;
@@ -109,13 +140,16 @@ net_setup_one(struct nl_sock *sk, DomainNetDef *net, DomainRuntime *rt)
         created = false;
     fd = tap_open(net->target_dev && !g_str_has_prefix(net->target_dev, "vnet") ?
                   net->target_dev : "vk%d", name);
-    if (fd < 0)
+    if (fd < 0) {
+        net_unplug(net, uuid);
         return -1;
+    }
     if (created)
         g_ptr_array_add(rt->taps, g_strdup(name));
     g_free(net->target_dev);
     net->target_dev = g_strdup(name);
     if ((created && tap_set_mac(name, net->mac) < 0) || tap_plug(sk, name, bridge) < 0) {
+        net_unplug(net, uuid);
         close(fd);
         return -1;
     }
@@ -133,11 +167,14 @@ domain_net_setup(DomainObj *obj, DomainRuntime *rt, int *fds)
     if (!(sk = iface_nl_open()))
         return -1;
     for (guint i = 0; i < n; i++) {
-        int fd = net_setup_one(sk, g_ptr_array_index(obj->def->nets, i), rt);
+        int fd = net_setup_one(sk, g_ptr_array_index(obj->def->nets, i), rt,
+                               obj->def->uuid, obj->def->name);
 
         if (fd < 0) {
-            for (guint j = 0; j < i; j++)
+            for (guint j = 0; j < i; j++) {
                 close(fds[j]);
+                net_unplug(g_ptr_array_index(obj->def->nets, j), obj->def->uuid);
+            }
             nl_socket_free(sk);
             return -1;
         }
@@ -152,13 +189,15 @@ domain_net_cleanup(DomainObj *obj, DomainRuntime *rt)
 {
     struct nl_sock *sk;
 
+    for (guint i = 0; i < obj->def->nets->len; i++)
+        net_unplug(g_ptr_array_index(obj->def->nets, i), obj->def->uuid);
     if (rt->taps->len == 0 || !(sk = iface_nl_open()))
         return;
     for (guint i = 0; i < rt->taps->len; i++) {
         int ifindex = iface_nl_ifindex(sk, g_ptr_array_index(rt->taps, i));
 
         if (ifindex > 0)
-            iface_nl_send(sk, iface_nl_build_delete(ifindex), "delete", NULL);
+            nl_send_free(sk, iface_nl_build_delete(ifindex), "delete");
     }
     g_ptr_array_set_size(rt->taps, 0);
     nl_socket_free(sk);

@@ -2,7 +2,8 @@
 /*
  * Host side of a domain's interfaces: a tap per <interface> (type
  * ethernet: a new tap or the one named in <target dev>; bridge: a new tap
- * enslaved to the existing Linux bridge), host MAC derived from the guest
+ * enslaved to the existing Linux bridge; network: a port of the virtual
+ * network (driver/network) and a tap on its bridge), host MAC derived from the guest
  * MAC (fe:xx:..), link up.  Taps we create are not persistent: they go
  * away with the last fd, i.e. when the VMM exits.
  */

@@ -298,6 +298,8 @@ child_exec(FdMap *m, int status_fd, const SecurityProcess *proc,
     sigset_t set;
     int err;
 
+    /* out of the way of the fixed numbers (it could be one of them) */
+    status_fd = fcntl(status_fd, F_DUPFD_CLOEXEC, 200);
     for (int i = 0; i < m->n; i++)
         if ((tmp[i] = fcntl(m->src[i], F_DUPFD, 100)) < 0)
             goto fail;
@@ -315,9 +317,12 @@ child_exec(FdMap *m, int status_fd, const SecurityProcess *proc,
     for (int i = 0; i < m->n; i++)
         if (tmp[i] != status_fd)
             close(tmp[i]);
-    for (int fd = DOMAIN_LAUNCH_FD_END; fd < 1024; fd++)
-        if (fd != status_fd)
-            close(fd);
+    /* everything else goes at exec (status_fd is close-on-exec too) */
+    if (syscall(SYS_close_range, DOMAIN_LAUNCH_FD_END, ~0U, 4 /* CLOSE_RANGE_CLOEXEC */) < 0) {
+        for (int fd = DOMAIN_LAUNCH_FD_END; fd < 65536; fd++)
+            if (fd != status_fd)
+                close(fd);
+    }
     sigemptyset(&set);
     sigprocmask(SIG_SETMASK, &set, NULL);
     for (int s = 1; s < NSIG; s++)
@@ -542,6 +547,11 @@ domain_process_start(DomainObj *obj, bool start_paused)
     g_autoptr(SecurityProcess) proc = NULL;
     FdMap m = { .n = 0 };
 
+    if (!ctx->sec) {
+        error_report(VK_FROM_QEMU, VK_ERR_OPERATION_FAILED,
+                     _("cannot start guests: %1$s"), ctx->sec_error ? ctx->sec_error : "?");
+        return -1;
+    }
     if (domain_launch_check(obj->def) < 0 || check_memory(obj->def) < 0)
         return -1;
     if (g_mkdir_with_parents(ctx->run_dir, 0700) < 0 ||

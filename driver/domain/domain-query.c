@@ -26,6 +26,8 @@ domain_driver_get_xml(DomainDriver *drv, DomainObj *obj, unsigned int flags)
         def = obj->newdef;
     if ((flags & DOMAIN_XML_INACTIVE) || !domain_obj_is_active(obj))
         fmt |= DOMAIN_DEF_FORMAT_INACTIVE;
+    else if (!(flags & DOMAIN_XML_MIGRATABLE))
+        fmt |= DOMAIN_DEF_FORMAT_STATUS;    /* live runtime fields: serial ptys */
     if (flags & DOMAIN_XML_SECURE)
         fmt |= DOMAIN_DEF_FORMAT_SECURE;
     if (flags & DOMAIN_XML_MIGRATABLE)

@@ -54,6 +54,7 @@ typedef struct {
     SecurityManager *sec;
     char *run_dir;              /* <run>/virtkvm/domains */
     char *log_dir;              /* <log>/virtkvm */
+    char *sec_error;            /* why sec is NULL (no VMM user...) */
 } DomainLifecycleCtx;
 
 DomainLifecycleCtx *domain_lifecycle_ctx(void);
@@ -94,6 +95,14 @@ unsigned long long domain_process_rss_kib(pid_t pid);
 struct json_object;
 struct json_object *domain_monitor_command(const char *ctl_path, const char *cmd,
                                            int timeout_ms);
+
+/*
+ * Parses one line from the VMM (untrusted): an event object gives its
+ * name (*event, g_free) and its "data" object (*data, NULL or a reference
+ * to json_object_put).  -1 for anything else (replies, greeting, junk).
+ */
+int domain_monitor_parse_event(const char *buf, size_t len, char **event,
+                               struct json_object **data);
 
 /* Starts the event thread of @obj's current runtime. */
 int domain_monitor_start(DomainObj *obj);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Domain statistics (see domain-stats.h). */
 #include <string.h>
+#include <unistd.h>
+#include <json-c/json.h>
 
 #include "driver/domain/domain-lifecycle.h"
 #include "driver/domain/domain-runtime.h"
@@ -108,15 +110,65 @@ static void
 collect_vcpu(DomainObj *obj, GArray *out)
 {
     unsigned int n = domain_def_get_vcpus(obj->def);
+    g_autofree DomainVcpuInfo *info = g_new0(DomainVcpuInfo, MAX(n, 1));
 
+    domain_stats_vcpus(obj, info, n);
     add_num(out, DOMAIN_PARAM_UINT, n, "vcpu.current");
     add_num(out, DOMAIN_PARAM_UINT, domain_def_get_vcpus_max(obj->def), "vcpu.maximum");
     for (unsigned int i = 0; i < n; i++) {
         add_num(out, DOMAIN_PARAM_INT, 1, "vcpu.%u.state", i);
-        /* per-thread times are not split yet: the VMM's total on vcpu 0 */
-        add_num(out, DOMAIN_PARAM_ULLONG,
-                i == 0 ? (long long) domain_lifecycle_cpu_time(obj) : 0, "vcpu.%u.time", i);
+        add_num(out, DOMAIN_PARAM_ULLONG, (long long) info[i].time_ns, "vcpu.%u.time", i);
     }
+}
+
+/* utime+stime (ns) and last CPU of thread @tid of @pid. */
+static void
+thread_stat(pid_t pid, long long tid, unsigned long long *ns, int *cpu)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/task/%lld/stat", (int) pid, tid);
+    g_autofree char *buf = NULL;
+    g_auto(GStrv) f = NULL;
+    const char *p;
+    long hz = sysconf(_SC_CLK_TCK);
+
+    if (!g_file_get_contents(path, &buf, NULL, NULL) || !(p = strrchr(buf, ')')))
+        return;
+    f = g_strsplit(p + 2, " ", 0);
+    /* after comm: utime is field 11, stime 12, processor 36 (0-based) */
+    if (g_strv_length(f) < 37 || hz <= 0)
+        return;
+    *ns = (g_ascii_strtoull(f[11], NULL, 10) + g_ascii_strtoull(f[12], NULL, 10)) *
+          (1000000000ULL / (unsigned long long) hz);
+    *cpu = (int) g_ascii_strtoll(f[36], NULL, 10);
+}
+
+void
+domain_stats_vcpus(DomainObj *obj, DomainVcpuInfo *info, unsigned int n)
+{
+    DomainRuntime *rt = domain_runtime_get(obj);
+    json_object *vcpus;
+
+    for (unsigned int i = 0; i < n; i++) {
+        info[i].time_ns = 0;
+        info[i].cpu = -1;
+    }
+    if (!rt || !domain_obj_is_active(obj) ||
+        !(vcpus = domain_monitor_command(rt->ctl_path, "query-vcpus", 2000))) {
+        error_reset();
+        return;
+    }
+    for (size_t i = 0; i < json_object_array_length(vcpus); i++) {
+        json_object *v = json_object_array_get_idx(vcpus, i), *idx, *tid;
+
+        if (!json_object_object_get_ex(v, "cpu-index", &idx) ||
+            !json_object_object_get_ex(v, "thread-id", &tid) ||
+            json_object_get_int(idx) < 0 || (unsigned int) json_object_get_int(idx) >= n)
+            continue;
+        thread_stat(rt->pid, json_object_get_int64(tid),
+                    &info[json_object_get_int(idx)].time_ns,
+                    &info[json_object_get_int(idx)].cpu);
+    }
+    json_object_put(vcpus);
 }
 
 static void

@@ -44,6 +44,15 @@ GArray *domain_stats_new(void);
 void domain_stats_collect(DomainObj *obj, unsigned int groups, GArray *out);
 
 typedef struct {
+    unsigned long long time_ns;     /* CPU time of the vCPU thread */
+    int cpu;                        /* host CPU it last ran on, -1 unknown */
+} DomainVcpuInfo;
+
+/* Per-vCPU thread times (query-vcpus thread ids + /proc); zeros if the
+ * VMM does not answer. */
+void domain_stats_vcpus(DomainObj *obj, DomainVcpuInfo *info, unsigned int n);
+
+typedef struct {
     long long rx_bytes, rx_packets, rx_errs, rx_drop;
     long long tx_bytes, tx_packets, tx_errs, tx_drop;
 } DomainIfStats;

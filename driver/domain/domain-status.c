@@ -229,7 +229,7 @@ domain_status_reconnect_all(DomainDriver *drv)
     g_autoptr(GDir) dir = g_dir_open(ctx->run_dir, 0, NULL);
     const char *ent;
 
-    if (!dir)
+    if (!dir || !ctx->sec)
         return;
     while ((ent = g_dir_read_name(dir))) {
         g_autofree char *file = NULL;

@@ -3,12 +3,15 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "driver/network/network-dnsmasq.h"
 #include "util/error.h"
 #include "util/file-util.h"
 #include "util/i18n.h"
+#include "util/log.h"
 #include "util/paths.h"
 
 #define DOM VK_FROM_NETWORK
@@ -263,14 +266,32 @@ write_hosts(const NetworkDef *def, const NetworkDnsmasqPaths *p)
     return 0;
 }
 
-/* dnsmasq drops to its own user on the real root; under a private --root
- * (tests) the tree may not be reachable for it, so it keeps root there. */
+/*
+ * dnsmasq drops root after opening its sockets, pid and lease files, and
+ * re-reads the hosts files as that user on SIGHUP.  On the real root it
+ * runs as Debian's "dnsmasq" user (its own default otherwise), and the
+ * state directory is made traversable for it; under a private --root
+ * (tests) the tree may sit in a private temporary directory, so dnsmasq
+ * keeps root there.
+ */
 static const char *
 dnsmasq_user(void)
 {
     const char *root = paths_root();
 
-    return root && *root ? "root" : NULL;
+    if (root && *root)
+        return "root";
+    return getpwnam("dnsmasq") ? "dnsmasq" : NULL;
+}
+
+static void
+state_dir_traversable(const char *state)
+{
+    struct stat st;
+
+    if (stat(state, &st) == 0 && (st.st_mode & 0011) != 0011 &&
+        chmod(state, (st.st_mode & 07777) | 0011) < 0)
+        log_warning("cannot make %s traversable for dnsmasq: %s", state, g_strerror(errno));
 }
 
 static pid_t
@@ -301,6 +322,8 @@ network_dnsmasq_start(const NetworkDef *def, pid_t *pid_out)
     network_dnsmasq_paths(def->name, &p);
     if (file_make_dirs(dir, 0755, DOM) < 0)
         goto out;
+    if (!paths_root()[0])
+        state_dir_traversable(state);
     conf = network_dnsmasq_config(def, &p, dnsmasq_user());
     if (write_text(p.conf, conf) < 0 || write_hosts(def, &p) < 0)
         goto out;
@@ -386,10 +409,10 @@ network_dnsmasq_stop(const char *name, pid_t pid)
 
     if (network_dnsmasq_alive(name, pid)) {
         kill(pid, SIGTERM);
-        for (int i = 0; i < 200 && kill(pid, 0) == 0; i++) {
+        for (int i = 0; i < 2000 && kill(pid, 0) == 0; i++) {
             if (!network_dnsmasq_alive(name, pid))
                 break;
-            g_usleep(5000);
+            g_usleep(1000);
         }
         if (network_dnsmasq_alive(name, pid))
             kill(pid, SIGKILL);

@@ -4,12 +4,14 @@
  * start, destroy, undefine, XML, autostart, listing, update.
  */
 #include <net/if.h>
+#include <libxml/parser.h>
 #include <string.h>
 
 #include "driver/network/network-bridge.h"
 #include "driver/network/network-dnsmasq.h"
 #include "driver/network/network-nft.h"
 #include "driver/network/network-priv.h"
+#include "conf/xml-util.h"
 #include "util/error.h"
 #include "util/i18n.h"
 #include "util/log.h"
@@ -207,17 +209,32 @@ check_active_conflicts(const NetworkObj *self, const NetworkDef *def)
     return 0;
 }
 
-void
-network_obj_teardown(const NetworkDef *def, pid_t dnsmasq_pid)
+/* True if no active network other than @def's has nft rules. */
+static bool
+nft_last_user(const NetworkDef *def)
 {
-    g_autofree char *rm = network_nft_rules_remove(def);
+    for (guint i = 0; i < network_driver.nets->len; i++) {
+        const NetworkObj *o = network_driver.nets->pdata[i];
+
+        if (o->active && o->def != def && network_nft_needed(o->def))
+            return false;
+    }
+    return true;
+}
+
+void
+network_obj_teardown(const NetworkDef *def, pid_t dnsmasq_pid, bool loading)
+{
+    bool drop = !loading && nft_last_user(def);
+    g_autofree char *rm = network_nft_rules_remove(def, drop);
 
     if (dnsmasq_pid > 0)
         network_dnsmasq_stop(def->name, dnsmasq_pid);
     if (rm) {
         if (network_nft_apply(rm) < 0)
             error_reset();
-        network_nft_table_gc();
+        if (!drop)
+            network_nft_table_gc();
     }
     if (def->forward.mode != NETWORK_FORWARD_BRIDGE && def->bridge &&
         network_bridge_delete(def->bridge) < 0)
@@ -287,7 +304,7 @@ network_obj_start(NetworkObj *obj)
         VkError *err = error_steal_last();
 
         if (created || rules)
-            network_obj_teardown(def, pid);
+            network_obj_teardown(def, pid, false);
         obj->dnsmasq_pid = 0;
         error_restore(err);
         return -1;
@@ -297,7 +314,7 @@ network_obj_start(NetworkObj *obj)
 static void
 obj_stop(NetworkObj *obj)
 {
-    network_obj_teardown(obj->def, obj->dnsmasq_pid);
+    network_obj_teardown(obj->def, obj->dnsmasq_pid, false);
     network_status_delete(obj->def->name);
     obj->active = false;
     obj->dnsmasq_pid = 0;
@@ -309,6 +326,23 @@ obj_stop(NetworkObj *obj)
 }
 
 /* ---- definition ---- */
+
+/* VIR_NETWORK_DEFINE_VALIDATE / CREATE_VALIDATE: libvirt's network.rng. */
+static int
+validate_schema(const char *xml)
+{
+    xmlDoc *doc = xmlReadMemory(xml, (int) strlen(xml), "network.xml", NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    int ret;
+
+    if (!doc) {
+        error_report(DOM, VK_ERR_XML_ERROR, "%s", _("malformed network XML"));
+        return -1;
+    }
+    ret = xml_validate_schema(doc, "network.rng", DOM);
+    xmlFreeDoc(doc);
+    return ret;
+}
 
 static GPtrArray *
 bridges_in_use(const NetworkObj *except)
@@ -408,6 +442,8 @@ network_define_xml(const char *xml, unsigned flags, NetworkRef *out)
         error_report(DOM, VK_ERR_INVALID_ARG, _("unsupported flags (0x%x)"), flags & ~1u);
         return -1;
     }
+    if ((flags & 1u) && validate_schema(xml) < 0)
+        return -1;
     if (!(def = def_prepare(xml, &obj)))
         return -1;
     if (network_config_save(def) < 0) {
@@ -440,6 +476,8 @@ network_create_xml(const char *xml, unsigned flags, NetworkRef *out)
         error_report(DOM, VK_ERR_INVALID_ARG, _("unsupported flags (0x%x)"), flags & ~1u);
         return -1;
     }
+    if ((flags & 1u) && validate_schema(xml) < 0)
+        return -1;
     if (!(def = def_prepare(xml, &obj)))
         return -1;
     if (obj) {

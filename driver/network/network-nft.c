@@ -113,8 +113,8 @@ rules_nat(GString *s, const NetworkDef *def, const char *nat)
     }
 }
 
-static bool
-has_rules(const NetworkDef *def)
+bool
+network_nft_needed(const NetworkDef *def)
 {
     return def->bridge && def->forward.mode != NETWORK_FORWARD_BRIDGE &&
            def->forward.mode != NETWORK_FORWARD_OPEN;
@@ -127,7 +127,7 @@ network_nft_rules_add(const NetworkDef *def)
     g_autofree char *nat = NULL;
     GString *s;
 
-    if (!has_rules(def))
+    if (!network_nft_needed(def))
         return NULL;
     fwd = chain_name("fwd", def->bridge);
     nat = chain_name("nat", def->bridge);
@@ -144,14 +144,16 @@ network_nft_rules_add(const NetworkDef *def)
 }
 
 char *
-network_nft_rules_remove(const NetworkDef *def)
+network_nft_rules_remove(const NetworkDef *def, bool drop_table)
 {
     g_autofree char *fwd = NULL;
     g_autofree char *nat = NULL;
     GString *s;
 
-    if (!has_rules(def))
+    if (!network_nft_needed(def))
         return NULL;
+    if (drop_table)
+        return g_strdup("add table " TBL "\ndelete table " TBL "\n");
     fwd = chain_name("fwd", def->bridge);
     nat = chain_name("nat", def->bridge);
     s = g_string_new("add table " TBL "\n");

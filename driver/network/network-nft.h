@@ -8,6 +8,8 @@
  */
 #pragma once
 
+#include <stdbool.h>
+
 #include "conf/network/network-conf.h"
 
 #define NETWORK_NFT_TABLE "virtkvm"
@@ -15,8 +17,12 @@
 
 /* The transaction installing @def's rules (NULL: the mode needs none). */
 char *network_nft_rules_add(const NetworkDef *def);
-/* The transaction removing them. */
-char *network_nft_rules_remove(const NetworkDef *def);
+/* The transaction removing them; @drop_table: no other network has rules,
+ * delete the whole table instead (one transaction either way). */
+char *network_nft_rules_remove(const NetworkDef *def, bool drop_table);
+
+/* True if @def's forward mode has rules (not open, not bridge). */
+bool network_nft_needed(const NetworkDef *def);
 
 /* Runs `nft -f -` with @script.  0/-1 with nft's message reported. */
 int network_nft_apply(const char *script);

@@ -74,5 +74,7 @@ void network_state_load(void);
 
 /* Realisation (network-driver.c). */
 int network_obj_start(NetworkObj *obj);
-void network_obj_teardown(const NetworkDef *def, pid_t dnsmasq_pid);
+/* Stops dnsmasq, removes nft rules and the bridge.  @loading: other
+ * networks may not be loaded yet (keep the table unless it is empty). */
+void network_obj_teardown(const NetworkDef *def, pid_t dnsmasq_pid, bool loading);
 void network_obj_free(NetworkObj *obj);

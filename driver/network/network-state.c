@@ -276,7 +276,7 @@ load_status_file(const char *path)
         goto bad;
     if (!pieces_alive(def, pid)) {
         log_info("network %s: its bridge or dnsmasq is gone, cleaning up", def->name);
-        network_obj_teardown(def, pid);
+        network_obj_teardown(def, pid, true);
         unlink(path);
         network_def_free(def);
         xmlFreeDoc(doc);

@@ -66,6 +66,23 @@ def main():
             wait_for(old_events, len(EXPECTED))
             check(any_events == EXPECTED, 'registerAny got %r' % any_events)
             check(old_events == EXPECTED, 'register got %r' % old_events)
+            # METADATA_CHANGE: type and namespace URI (none for the title)
+            md_events = []
+            conn.domainEventRegisterAny(
+                None, libvirt.VIR_DOMAIN_EVENT_ID_METADATA_CHANGE,
+                lambda c, dom, mtype, nsuri, op: md_events.append((dom.name(), mtype, nsuri)),
+                None)
+            md = other.defineXML(XML % 'md1')
+            md.setMetadata(libvirt.VIR_DOMAIN_METADATA_TITLE, 'a title', None, None,
+                           libvirt.VIR_DOMAIN_AFFECT_CONFIG)
+            md.setMetadata(libvirt.VIR_DOMAIN_METADATA_ELEMENT, '<x/>', 'k',
+                           'http://example.org/x', libvirt.VIR_DOMAIN_AFFECT_CONFIG)
+            wait_for(md_events, 2)
+            check(md_events == [('md1', libvirt.VIR_DOMAIN_METADATA_TITLE, None),
+                                ('md1', libvirt.VIR_DOMAIN_METADATA_ELEMENT,
+                                 'http://example.org/x')],
+                  'metadata events %r' % md_events)
+            md.undefine()
             other.close()
             conn.close()
             time.sleep(0.5)

@@ -4,7 +4,7 @@
 AUTODESTROY (destroyed when the starting connection closes),
 on_poweroff=restart (the guest powers off and comes back), on_reboot=
 destroy (a guest-initiated reset stops the domain), autostart when the
-daemon starts."""
+daemon starts, the VMM user/group from virtkvmd.conf."""
 import os
 import shutil
 import sys
@@ -14,11 +14,12 @@ import time
 sys.path.insert(0, os.path.dirname(__file__))
 import libvirt  # noqa: E402
 from harness import Daemon, check, virsh  # noqa: E402
-from lifecycle_lib import (define, domstate, guest_xml, kill_guests, read,  # noqa: E402
-                           require_kvm, serial_path, vmm_pids, wait_for)
+from lifecycle_lib import (define, domstate, guest_xml, kill_guests,  # noqa: E402
+                           proc_user, read, require_kvm, serial_path, vmm_pids,
+                           wait_for)
 
 TAG = 'la%d' % os.getpid()
-P, A, R, B, S = (TAG + x for x in 'parbs')
+P, A, R, B, S, U = (TAG + x for x in 'parbsu')
 
 
 def test_paused_and_autodestroy(d):
@@ -94,6 +95,28 @@ def test_autostart():
         shutil.rmtree(work, ignore_errors=True)
 
 
+def test_user_config():
+    """virtkvmd.conf user/group (as qemu.conf's): the VMM runs as that user;
+    an unknown user makes starts fail naming it (the daemon still runs)."""
+    import pwd
+    nobody = pwd.getpwnam('nobody')
+    with Daemon(config={'user': 'nobody', 'group': 'nogroup'}) as d:
+        try:
+            define(d, U, guest_xml(U, d.workdir))
+            virsh(d, 'start', U)
+            pid = vmm_pids(U)[0]
+            check(proc_user(pid) == nobody.pw_uid, 'VMM uid %s' % proc_user(pid))
+            check(os.stat(os.path.join(d.workdir, U + '.img')).st_uid == nobody.pw_uid,
+                  'disk not owned by the configured user')
+            virsh(d, 'destroy', U)
+        finally:
+            kill_guests([U])
+    with Daemon(config={'user': 'nosuchuser%d' % os.getpid()}) as d:
+        define(d, U, guest_xml(U, d.workdir))
+        r = virsh(d, 'start', U, check=False)
+        check(r.returncode != 0 and 'nosuchuser' in r.stderr, r.stderr)
+
+
 def main():
     require_kvm()
     with Daemon() as d:
@@ -103,6 +126,7 @@ def main():
         finally:
             kill_guests([P, A, R, B])
     test_autostart()
+    test_user_config()
     print('ok')
 
 

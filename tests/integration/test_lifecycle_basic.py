@@ -17,7 +17,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import Daemon, check, virsh  # noqa: E402
-from lifecycle_lib import (define, domstate, event_listener, guest_xml,  # noqa: E402
+from lifecycle_lib import (GUEST, define, domstate, event_listener, guest_xml,  # noqa: E402
                            kill_guests, proc_user, read, require_kvm,
                            serial_path, taps, vmm_pids, wait_for)
 
@@ -38,7 +38,6 @@ def status_files(d):
 
 def test_start_and_state(d, disk, serial):
     before = os.stat(disk)
-    taps_before = set(taps())
     t0 = time.monotonic()
     virsh(d, 'start', G)
     print('start took %.3f s' % (time.monotonic() - t0))
@@ -57,11 +56,11 @@ def test_start_and_state(d, disk, serial):
         capeff = [ln for ln in f if ln.startswith('CapEff')][0]
     check(capeff.split()[1] == '0000000000000000', capeff)
     check(os.stat(disk).st_uid == VMM_UID, 'disk not chowned while running')
-    new_taps = set(taps()) - taps_before
-    check(len(new_taps) == 1, new_taps)
+    tap = TAG + 'tap'
+    check(tap in taps(), 'tap %s missing' % tap)
     wait_for('guest ready', lambda: 'ready' in read(serial))
     wait_for('ticks', lambda: len(ticks(serial)) >= 2)
-    return before, new_taps.pop()
+    return before, tap
 
 
 def test_stats(d, disk, tap):
@@ -163,20 +162,23 @@ def test_failures(d):
         ('missing disk', guest_xml(TAG + 'f1', d.workdir, disk_path='/nonexistent/disk.img'),
          "Cannot access storage file '/nonexistent/disk.img'"),
         ('missing bridge', guest_xml(TAG + 'f2', d.workdir, disk=False, nets=[
-            "<interface type='bridge'><source bridge='nobr%s'/><model type='virtio'/>"
-            "</interface>" % os.getpid()]), "bridge 'nobr%d' does not exist" % os.getpid()),
+            "<interface type='bridge'><source bridge='nobr%s'/><target dev='%s'/>"
+            "<model type='virtio'/></interface>" % (os.getpid(), TAG + 'f2t')]),
+         "bridge 'nobr%d' does not exist" % os.getpid()),
         ('too much memory', guest_xml(TAG + 'f3', d.workdir, disk=False,
                                       memory_mib=64 * 1024 * 1024), 'exceeds the host'),
+        ('missing kernel', guest_xml(TAG + 'f4', d.workdir, disk=False).replace(
+            GUEST, '/nonexistent/kernel'), 'exited while starting'),
     ]
-    taps_before = set(taps())
     for what, xml, msg in cases:
         name = re.search(r'<name>(.*?)</name>', xml).group(1)
         define(d, name, xml)
         r = virsh(d, 'start', name, check=False)
         check(r.returncode != 0 and msg in r.stderr, '%s: %s' % (what, r.stderr))
+        print('%s: %s' % (what, r.stderr.strip()))
         check(domstate(d, name) == 'shut off (unknown)', domstate(d, name))
         check(not vmm_pids(name), what + ': VMM left')
-    check(set(taps()) == taps_before, 'taps left behind')
+    check(TAG + 'f2t' not in taps(), 'tap left behind')
     check(not status_files(d), status_files(d))
 
 
@@ -222,7 +224,7 @@ def main():
         finally:
             if ev:
                 ev.kill()
-            kill_guests([G, T, TAG + 'f1', TAG + 'f2', TAG + 'f3'])
+            kill_guests([G, T, TAG + 'f1', TAG + 'f2', TAG + 'f3', TAG + 'f4'])
     print('ok')
 
 

@@ -3,7 +3,7 @@
 """virsh console under a pty: the guest's serial output reaches the
 client and a command typed reaches the guest (its answer comes back);
 a second session is refused while one is open, `--force` takes over
-(the first session ends)."""
+(the first session ends); the live XML names the pty; a session ends when the guest stops."""
 import os
 import pty
 import re
@@ -73,6 +73,9 @@ def main():
         try:
             define(d, G, guest_xml(G, d.workdir, serial='pty'))
             virsh(d, 'start', G)
+            xml = virsh(d, 'dumpxml', G).stdout
+            check(re.search(r"<serial type='pty'[^>]*>\s*<source path='/dev/pts/\d+'/>", xml), xml)
+            check(re.search(r"<console type='pty' tty='/dev/pts/\d+'>", xml), xml)
             c1 = Console(d)
             check(c1.read_until(rb'Escape character is \^\] \(Ctrl \+ \]\)'), c1.out)
             check(c1.read_until(rb'virtkvm-test-guest'), c1.out)   # banner
@@ -97,7 +100,13 @@ def main():
             check(c2.read_until(rb'e820: \d+ entries'), c2.out)
             c2.send(b'\x1d')
             check(c2.exited(), 'virsh console did not exit on ^]')
+
+            # the session ends when the guest stops
+            c1.close()
+            c1 = Console(d)
+            check(c1.read_until(rb'Escape character is \^\] \(Ctrl \+ \]\)'), c1.out)
             virsh(d, 'destroy', G)
+            check(c1.exited(), 'virsh console did not end with the guest')
         finally:
             for c in (c1, c2):
                 if c:

@@ -24,10 +24,11 @@ def main():
     with Daemon() as d:
         try:
             conn = libvirt.open(d.uri)
-            for i, n in enumerate(names):
+            tapnames = ['%st%02d' % (TAG, i) for i in range(N)]
+            for n, t in zip(names, tapnames):
                 conn.defineXML(guest_xml(n, d.workdir, serial='none', nets=[
-                    "<interface type='ethernet'><model type='virtio'/></interface>"]))
-            taps_before = set(taps())
+                    "<interface type='ethernet'><target dev='%s'/><model type='virtio'/>"
+                    "</interface>" % t]))
             errors = []
 
             def start(n):
@@ -49,11 +50,11 @@ def main():
             states = [conn.lookupByName(n).state()[0] for n in names]
             check(states == [libvirt.VIR_DOMAIN_RUNNING] * N, states)
             check(all(len(vmm_pids(n)) == 1 for n in names), 'VMM count')
-            check(len(set(taps()) - taps_before) == N, 'taps')
+            check(set(tapnames) <= set(taps()), 'taps')
             for n in names:
                 conn.lookupByName(n).destroy()
             check(not any(vmm_pids(n) for n in names), 'VMMs left')
-            check(set(taps()) == taps_before, set(taps()) - taps_before)
+            check(not set(tapnames) & set(taps()), set(tapnames) & set(taps()))
             run = os.path.join(d.root, 'run', 'virtkvm', 'domains')
             left = [f for f in os.listdir(run) if not f.endswith('.log')]
             check(not left, left)

@@ -91,6 +91,16 @@ def main():
             except libvirt.libvirtError as e:
                 check(e.get_error_code() == libvirt.VIR_ERR_NO_NETWORK_PORT, str(e))
 
+            # VIR_NETWORK_DEFINE_VALIDATE checks libvirt's schema first.
+            try:
+                conn.networkDefineXMLFlags("<network><name>bad</name><bogus/></network>",
+                                           libvirt.VIR_NETWORK_DEFINE_VALIDATE)
+                check(False, 'schema-invalid XML accepted')
+            except libvirt.libvirtError as e:
+                check(e.get_error_code() == libvirt.VIR_ERR_XML_INVALID_SCHEMA, str(e))
+            conn.networkDefineXMLFlags(ISOLATED % ('pv', 'vkpv', '10.71.4.1'),
+                                       libvirt.VIR_NETWORK_DEFINE_VALIDATE).undefine()
+
             try:
                 conn.networkLookupByName('nope')
                 check(False, 'lookup of a missing network succeeded')
@@ -107,7 +117,8 @@ def main():
             check(not nc.link_exists('vkpa') and not nc.link_exists('vkpt'), 'bridges left')
 
             deadline = time.time() + 5
-            want = [('pa', 0), ('pa', 2), ('pt', 2), ('pi', 0), ('pa', 0), ('pt', 3),
+            want = [('pa', 0), ('pa', 2), ('pt', 2), ('pi', 0), ('pa', 0), ('pv', 0), ('pv', 1),
+                    ('pt', 3),
                     ('pa', 3), ('pa', 1), ('pi', 1)]
             while time.time() < deadline and len(seen) < len(want):
                 time.sleep(0.05)

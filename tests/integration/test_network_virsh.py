@@ -136,7 +136,17 @@ def restart(work):
             out = virsh(d3, 'net-list', '--all').stdout
             check('inactive' in out, 'dead network reported active: ' + out)
             assert_gone(root)
-            virsh(d3, 'net-undefine', 'vknat')
+            virsh(d3, 'net-autostart', 'vknat')
+        # An autostart network is started with the daemon.
+        d4 = Daemon(root=root)
+        with d4:
+            out = virsh(d4, 'net-list').stdout
+            check('vknat' in out and 'active' in out, 'not autostarted: ' + out)
+            check(len(nc.dnsmasq_pids(root)) == 1 and nc.link_exists('vkbr0'),
+                  'autostarted network incomplete')
+            virsh(d4, 'net-destroy', 'vknat')
+            assert_gone(root)
+            virsh(d4, 'net-undefine', 'vknat')
     finally:
         nc.cleanup_dnsmasq(root)
         nc.sh('ip', 'link', 'del', 'vkbr0', check=False)

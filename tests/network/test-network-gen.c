@@ -107,7 +107,8 @@ test_nft_nat(void)
 {
     g_autoptr(NetworkDef) def = parse(nat_xml);
     g_autofree char *add = network_nft_rules_add(def);
-    g_autofree char *rm = network_nft_rules_remove(def);
+    g_autofree char *rm = network_nft_rules_remove(def, false);
+    g_autofree char *drop = network_nft_rules_remove(def, true);
 
     g_assert_cmpstr(add, ==,
         "add table inet virtkvm\n"
@@ -143,6 +144,7 @@ test_nft_nat(void)
         "policy accept; }\n"
         "flush chain inet virtkvm nat_virbr0\n"
         "delete chain inet virtkvm nat_virbr0\n");
+    g_assert_cmpstr(drop, ==, "add table inet virtkvm\ndelete table inet virtkvm\n");
 }
 
 static void
@@ -181,7 +183,7 @@ test_nft_route_isolated_open(void)
         "add rule inet virtkvm fwd_vbi iifname \"vbi\" reject\n"
         "add rule inet virtkvm fwd_vbi oifname \"vbi\" reject\n");
     g_assert_null(network_nft_rules_add(open_));
-    g_assert_null(network_nft_rules_remove(open_));
+    g_assert_null(network_nft_rules_remove(open_, true));
 }
 
 static void
