@@ -12,6 +12,7 @@
 #include "daemon/protocol/virtkvm_remote.h"
 #include "daemon/protocol/virtkvm_remote_domain.h"
 #include "driver/domain/domain-driver.h"
+#include "driver/domain/domain-lifecycle.h"
 #include "util/error.h"
 #include "util/i18n.h"
 
@@ -509,36 +510,75 @@ domain_list_all_snapshots(DispatchCall *call, void *argsp, void *retp)
     return 0;
 }
 
-/* An inactive domain has no process label: libvirt answers an empty
- * string (one NUL byte) and enforcing 0. */
+/* Labels go out as char arrays including the terminating NUL, as libvirt
+ * sends them; an inactive domain answers "" (one NUL byte), enforcing 0. */
+static void
+set_security_label(remote_domain_get_security_label_ret *ret, const char *label,
+                   int enforcing)
+{
+    ret->label.label_len = (u_int) MIN(strlen(label) + 1,
+                                       (size_t) REMOTE_SECURITY_LABEL_MAX);
+    ret->label.label_val = g_strndup(label, ret->label.label_len - 1);
+    ret->enforcing = enforcing;
+}
+
 static int
 domain_get_security_label(DispatchCall *call, void *argsp, void *retp)
 {
     remote_domain_get_security_label_args *args = argsp;
     remote_domain_get_security_label_ret *ret = retp;
     DomainObj *obj = get_obj(&args->dom);
+    g_autofree char *label = NULL;
+    int enforcing = 0;
+    int rc;
 
     if (!obj)
         return -1;
+    rc = domain_lifecycle_security_label(obj, 0, &label, &enforcing);
     domain_obj_end_api(obj);
-    ret->label.label_len = 1;
-    ret->label.label_val = g_new0(char, 1);
-    ret->enforcing = 0;
+    if (rc < 0)
+        return -1;
+    set_security_label(ret, rc > 0 ? label : "", rc > 0 ? enforcing : 0);
     return 0;
 }
 
+/* One label per model of the stack for a running domain; none when
+ * inactive (libvirt's qemu driver answers 0). */
 static int
 domain_get_security_label_list(DispatchCall *call, void *argsp, void *retp)
 {
     remote_domain_get_security_label_list_args *args = argsp;
     remote_domain_get_security_label_list_ret *ret = retp;
     DomainObj *obj = get_obj(&args->dom);
+    g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GArray) enf = g_array_new(FALSE, FALSE, sizeof(int));
+    guint i;
 
     if (!obj)
         return -1;
+    for (i = 0; i < 64; i++) {
+        char *label = NULL;
+        int enforcing = 0;
+        int rc = domain_lifecycle_security_label(obj, i, &label, &enforcing);
+
+        if (rc < 0) {
+            domain_obj_end_api(obj);
+            return -1;
+        }
+        if (rc == 0)
+            break;
+        g_ptr_array_add(labels, label);
+        g_array_append_val(enf, enforcing);
+    }
     domain_obj_end_api(obj);
-    /* Inactive: no labels at all (libvirt's qemu driver answers 0). */
-    ret->ret = 0;
+    ret->labels.labels_len = labels->len;
+    if (labels->len)
+        ret->labels.labels_val = g_new0(remote_domain_get_security_label_ret,
+                                        labels->len);
+    for (i = 0; i < labels->len; i++)
+        set_security_label(&ret->labels.labels_val[i], labels->pdata[i],
+                           g_array_index(enf, int, i));
+    ret->ret = (int) labels->len;
     return 0;
 }
 

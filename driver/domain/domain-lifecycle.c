@@ -504,6 +504,27 @@ domain_lifecycle_pid(DomainObj *obj)
     return rt && domain_obj_is_active(obj) ? rt->pid : 0;
 }
 
+int
+domain_lifecycle_security_label(DomainObj *obj, unsigned int idx,
+                                char **label, int *enforcing)
+{
+    pid_t pid = domain_lifecycle_pid(obj);
+    const char *const *models;
+    unsigned int n = 0;
+
+    if (pid <= 0 || !lc_ctx.sec)
+        return 0;
+    models = security_manager_get_models(lc_ctx.sec);
+    while (models && models[n])
+        n++;
+    if (idx >= n)
+        return 0;
+    if (security_manager_get_process_label(lc_ctx.sec, models[idx], pid,
+                                           label, enforcing) < 0)
+        return -1;
+    return 1;
+}
+
 const char *
 domain_lifecycle_pty_path(DomainObj *obj)
 {

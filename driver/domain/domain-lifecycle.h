@@ -70,6 +70,14 @@ void domain_lifecycle_conn_closed(DomainDriver *drv, void *conn);
 /* Runtime facts for queries (obj locked; 0 when inactive). */
 unsigned long long domain_lifecycle_cpu_time(DomainObj *obj);
 pid_t domain_lifecycle_pid(DomainObj *obj);
+/*
+ * DOMAIN_GET_SECURITY_LABEL(_LIST): the label the VMM of @obj runs with
+ * under model number @idx of the security stack (0: primary).  Returns 1
+ * with *label set, 0 when there is no such label (inactive, no model
+ * @idx, no security manager), -1 on error.
+ */
+int domain_lifecycle_security_label(DomainObj *obj, unsigned int idx,
+                                    char **label, int *enforcing);
 /* The serial pty path of a running domain, or NULL. */
 const char *domain_lifecycle_pty_path(DomainObj *obj);
 /* Names of the taps of interface i (NULL when none). */

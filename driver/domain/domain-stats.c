@@ -196,19 +196,73 @@ collect_net(DomainObj *obj, GArray *out)
     }
 }
 
+/* The VMM's query-blockstats answer (new reference), or NULL with an error. */
+static json_object *
+query_blockstats(DomainObj *obj)
+{
+    DomainRuntime *rt = domain_runtime_get(obj);
+
+    if (!rt || !domain_obj_is_active(obj)) {
+        error_report(VK_FROM_QEMU, VK_ERR_OPERATION_INVALID, "%s",
+                     _("domain is not running"));
+        return NULL;
+    }
+    return domain_monitor_command(rt->ctl_path, "query-blockstats", 2000);
+}
+
+/* Fills @st from the entry of @all whose id is @dst; false when none. */
+static bool
+blockstats_find(json_object *all, const char *dst, DomainBlockStats *st)
+{
+    static const char *const keys[] = {
+        "rd-req", "rd-bytes", "wr-req", "wr-bytes", "flush-req",
+    };
+    long long *vals[] = { &st->rd_req, &st->rd_bytes, &st->wr_req, &st->wr_bytes,
+                          &st->flush_req };
+
+    st->rd_req = st->rd_bytes = st->wr_req = st->wr_bytes = st->flush_req = -1;
+    st->errs = -1;
+    for (size_t i = 0; all && i < json_object_array_length(all); i++) {
+        json_object *e = json_object_array_get_idx(all, i), *v;
+
+        if (!json_object_object_get_ex(e, "id", &v) ||
+            g_strcmp0(json_object_get_string(v), dst) != 0)
+            continue;
+        for (size_t k = 0; k < G_N_ELEMENTS(keys); k++) {
+            if (json_object_object_get_ex(e, keys[k], &v) &&
+                json_object_is_type(v, json_type_int))
+                *vals[k] = json_object_get_int64(v);
+        }
+        return true;
+    }
+    return false;
+}
+
 static void
 collect_block(DomainObj *obj, GArray *out)
 {
     GPtrArray *disks = obj->def->disks;
+    json_object *all = query_blockstats(obj);
 
+    if (!all)
+        error_reset();
     add_num(out, DOMAIN_PARAM_UINT, disks->len, "block.count");
     for (guint i = 0; i < disks->len; i++) {
         const DomainDiskDef *disk = g_ptr_array_index(disks, i);
+        DomainBlockStats st;
 
         add_str(out, disk->dst, "block.%u.name", i);
         if (disk->src_path)
             add_str(out, disk->src_path, "block.%u.path", i);
+        if (!blockstats_find(all, disk->dst, &st))
+            continue;
+        add_num(out, DOMAIN_PARAM_ULLONG, st.rd_req, "block.%u.rd.reqs", i);
+        add_num(out, DOMAIN_PARAM_ULLONG, st.rd_bytes, "block.%u.rd.bytes", i);
+        add_num(out, DOMAIN_PARAM_ULLONG, st.wr_req, "block.%u.wr.reqs", i);
+        add_num(out, DOMAIN_PARAM_ULLONG, st.wr_bytes, "block.%u.wr.bytes", i);
+        add_num(out, DOMAIN_PARAM_ULLONG, st.flush_req, "block.%u.fl.reqs", i);
     }
+    json_object_put(all);
 }
 
 void
@@ -267,16 +321,26 @@ domain_stats_interface(DomainObj *obj, const char *device, DomainIfStats *st)
 int
 domain_stats_block(DomainObj *obj, const char *path, DomainBlockStats *st)
 {
+    json_object *all;
+
     if (check_running(obj) < 0)
         return -1;
     for (guint i = 0; i < obj->def->disks->len; i++) {
         const DomainDiskDef *disk = g_ptr_array_index(obj->def->disks, i);
+        bool found;
 
-        if (!g_strcmp0(path, disk->dst) || !g_strcmp0(path, disk->src_path)) {
-            /* the VMM does not report per-disk counters yet */
-            st->rd_req = st->rd_bytes = st->wr_req = st->wr_bytes = st->errs = -1;
-            return 0;
+        if (g_strcmp0(path, disk->dst) && g_strcmp0(path, disk->src_path))
+            continue;
+        if (!(all = query_blockstats(obj)))
+            return -1;
+        found = blockstats_find(all, disk->dst, st);
+        json_object_put(all);
+        if (!found) {
+            error_report(VK_FROM_QEMU, VK_ERR_INTERNAL_ERROR,
+                         _("cannot find statistics for device '%1$s'"), disk->dst);
+            return -1;
         }
+        return 0;
     }
     error_report(VK_FROM_QEMU, VK_ERR_INVALID_ARG,
                  _("invalid path: %1$s"), path);

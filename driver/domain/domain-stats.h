@@ -62,6 +62,7 @@ int domain_stats_interface(DomainObj *obj, const char *device, DomainIfStats *st
 
 typedef struct {
     long long rd_req, rd_bytes, wr_req, wr_bytes, errs;   /* -1: unknown */
+    long long flush_req;
 } DomainBlockStats;
 
 /* DOMAIN_BLOCK_STATS of @path (target "vda" or source path). */

@@ -15,6 +15,7 @@ static const char *const control_names[CONTROL_CMD_LAST] = {
     [CONTROL_CMD_QUERY_VCPUS] = "query-vcpus",
     [CONTROL_CMD_QUERY_DEVICES] = "query-devices",
     [CONTROL_CMD_QUERY_COMMANDS] = "query-commands",
+    [CONTROL_CMD_QUERY_BLOCKSTATS] = "query-blockstats",
 };
 
 const char *
@@ -174,6 +175,9 @@ control_request_execute(Machine *m, const ControlRequest *req, bool *quit)
         break;
     case CONTROL_CMD_QUERY_COMMANDS:
         ret = control_query_commands();
+        break;
+    case CONTROL_CMD_QUERY_BLOCKSTATS:
+        ret = machine_query_blockstats(m);
         break;
     case CONTROL_CMD_LAST:
         break;

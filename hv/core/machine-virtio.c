@@ -65,6 +65,7 @@ machine_add_disk(Machine *m, const LaunchDisk *d, char **err)
     };
     VirtioBlkConfig cfg = { .serial = d->serial, .read_only = d->readonly };
     BlockBackend *bb = NULL;
+    VirtioDevice *vdev;
     int r;
 
     if (d->fd >= 0) {
@@ -77,7 +78,34 @@ machine_add_disk(Machine *m, const LaunchDisk *d, char **err)
         *err = g_strdup_printf(_("cannot open disk %1$s: %2$s"), d->id, g_strerror(-r));
         return r;
     }
-    return machine_plug(m, virtio_blk_create(bb, &cfg), d->id, err);
+    vdev = virtio_blk_create(bb, &cfg);
+    r = machine_plug(m, vdev, d->id, err);
+    if (r < 0)
+        return r;
+    g_ptr_array_add(m->blk_ids, g_strdup(d->id));
+    g_ptr_array_add(m->blk_devs, vdev);
+    return 0;
+}
+
+json_object *
+machine_query_blockstats(Machine *m)
+{
+    json_object *a = json_object_new_array();
+
+    for (guint i = 0; i < m->blk_devs->len; i++) {
+        json_object *o = json_object_new_object();
+        VirtioBlkStats st;
+
+        virtio_blk_get_stats(g_ptr_array_index(m->blk_devs, i), &st);
+        json_object_object_add(o, "id", json_object_new_string(g_ptr_array_index(m->blk_ids, i)));
+        json_object_object_add(o, "rd-req", json_object_new_int64((int64_t) st.rd_req));
+        json_object_object_add(o, "rd-bytes", json_object_new_int64((int64_t) st.rd_bytes));
+        json_object_object_add(o, "wr-req", json_object_new_int64((int64_t) st.wr_req));
+        json_object_object_add(o, "wr-bytes", json_object_new_int64((int64_t) st.wr_bytes));
+        json_object_object_add(o, "flush-req", json_object_new_int64((int64_t) st.flush_req));
+        json_object_array_add(a, o);
+    }
+    return a;
 }
 
 /* Attaches to an existing tap interface by name (no privilege needed when

@@ -58,6 +58,8 @@ machine_new(LaunchDesc *desc, char **err)
     m->desc = desc;
     m->devices = g_ptr_array_new();
     m->fds = g_array_new(FALSE, FALSE, sizeof(int));
+    m->blk_ids = g_ptr_array_new_with_free_func(g_free);
+    m->blk_devs = g_ptr_array_new();
     m->vm.vm_fd = m->vm.kvm_fd = m->vm.ram_fd = -1;
     if (linux_boot_prepare(&m->boot, desc->kernel, desc->initrd, desc->cmdline, err) < 0) {
         machine_free(m);
@@ -361,6 +363,8 @@ machine_free(Machine *m)
         return;
     if (m->vm_created)
         vm_vcpus_stop(&m->vm);
+    g_ptr_array_unref(m->blk_devs);
+    g_ptr_array_unref(m->blk_ids);
     pci_bus_free(m->pci);
     ioeventfd_cleanup(&m->ioeventfds);
     machine_close_fds(m);

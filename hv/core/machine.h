@@ -38,6 +38,8 @@ typedef struct Machine {
     IoEventFds ioeventfds;      /* virtio queue kicks handled in the kernel */
     char *pci_names[32];        /* launch ids of the functions, by slot */
     GArray *fds;                /* int: backend fds the devices borrow */
+    GPtrArray *blk_ids;         /* char*: launch ids of the disks, in order */
+    GPtrArray *blk_devs;        /* VirtioDevice*: their devices (the bus owns them) */
     char *console_pty;          /* virtio-console pty path, if any */
     Device *serial;
     Device *pm;
@@ -79,3 +81,5 @@ void machine_close_fds(Machine *m);
 json_object *machine_query_status(Machine *m);
 json_object *machine_query_vcpus(Machine *m);
 json_object *machine_query_devices(Machine *m);
+/* [{"id", "rd-req", "rd-bytes", "wr-req", "wr-bytes", "flush-req"}] by disk. */
+json_object *machine_query_blockstats(Machine *m);

@@ -25,7 +25,26 @@ typedef struct {
     VirtqElement elem;
     struct iovec *data_iov;
     unsigned int data_iov_cap;
+    VirtioBlkStats stats;       /* __atomic accesses only */
 } VirtioBlk;
+
+static void
+blk_count(uint64_t *counter, uint64_t n)
+{
+    __atomic_fetch_add(counter, n, __ATOMIC_RELAXED);
+}
+
+void
+virtio_blk_get_stats(VirtioDevice *vdev, VirtioBlkStats *st)
+{
+    VirtioBlk *blk = (VirtioBlk *) vdev;
+
+    st->rd_req = __atomic_load_n(&blk->stats.rd_req, __ATOMIC_RELAXED);
+    st->rd_bytes = __atomic_load_n(&blk->stats.rd_bytes, __ATOMIC_RELAXED);
+    st->wr_req = __atomic_load_n(&blk->stats.wr_req, __ATOMIC_RELAXED);
+    st->wr_bytes = __atomic_load_n(&blk->stats.wr_bytes, __ATOMIC_RELAXED);
+    st->flush_req = __atomic_load_n(&blk->stats.flush_req, __ATOMIC_RELAXED);
+}
 
 static void
 blk_config_read(VirtioDevice *vdev, uint32_t offset, uint8_t *data, uint32_t len)
@@ -68,8 +87,10 @@ blk_rw(VirtioBlk *blk, bool write, uint64_t sector, uint32_t *used)
         return VIRTIO_BLK_S_IOERR;
     if (!blk_range_ok(blk, sector, len))
         return VIRTIO_BLK_S_IOERR;
-    if (len == 0)
+    if (len == 0) {
+        blk_count(write ? &blk->stats.wr_req : &blk->stats.rd_req, 1);
         return VIRTIO_BLK_S_OK;
+    }
     n = blk_data_iov(blk, !write, write ? BLK_SEG_BYTES : 0, len);
     if (write) {
         r = block_pwritev(blk->bb, blk->data_iov, (int) n, sector * SECTOR_SIZE);
@@ -78,7 +99,11 @@ blk_rw(VirtioBlk *blk, bool write, uint64_t sector, uint32_t *used)
         if (r >= 0)
             *used += (uint32_t) len;
     }
-    return r < 0 ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
+    if (r < 0)
+        return VIRTIO_BLK_S_IOERR;
+    blk_count(write ? &blk->stats.wr_req : &blk->stats.rd_req, 1);
+    blk_count(write ? &blk->stats.wr_bytes : &blk->stats.rd_bytes, len);
+    return VIRTIO_BLK_S_OK;
 }
 
 static uint8_t
@@ -152,6 +177,7 @@ blk_handle(VirtioBlk *blk)
         status = blk_rw(blk, type == VIRTIO_BLK_T_OUT, sector, &used);
         break;
     case VIRTIO_BLK_T_FLUSH:
+        blk_count(&blk->stats.flush_req, 1);
         status = block_flush(blk->bb) < 0 ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
         break;
     case VIRTIO_BLK_T_GET_ID:

@@ -60,3 +60,16 @@ typedef struct {
  * Returns NULL for an invalid @cfg.
  */
 VirtioDevice *virtio_blk_create(BlockBackend *bb, const VirtioBlkConfig *cfg);
+
+/* I/O counters of a virtio-blk device: completed (successful) read and
+ * write requests and their bytes, and flush requests.  Updated atomically
+ * by the thread handling the queue, readable from any thread. */
+typedef struct {
+    uint64_t rd_req;
+    uint64_t rd_bytes;
+    uint64_t wr_req;
+    uint64_t wr_bytes;
+    uint64_t flush_req;
+} VirtioBlkStats;
+
+void virtio_blk_get_stats(VirtioDevice *vdev, VirtioBlkStats *st);

@@ -171,6 +171,12 @@ def test_virtio_devices(tmp):
         assert [(d["id"], d["pci-address"]) for d in devs if d["bus"] == "pci"] == [
             ("pci0", "0000:00:00.0"), ("rng0", "0000:00:01.0"), ("disk0", "0000:00:02.0"),
             ("net0", "0000:00:03.0"), ("console0", "0000:00:04.0")], devs
+        # Two boots, each: read sectors 0-7, write sector 5, read it back.
+        g.send("blk flush")
+        g.lines.wait_for(r"^blk0: flush ok$", 30)
+        stats = g.ctl.cmd("query-blockstats")["return"]
+        assert stats == [{"id": "disk0", "rd-req": 4, "rd-bytes": 2 * (4096 + 512),
+                          "wr-req": 2, "wr-bytes": 1024, "flush-req": 1}], stats
         g.ctl.cmd("system-powerdown")
         g.ctl.wait_event("SHUTDOWN", 30)
         assert g.vmm.wait_exit() == 0

@@ -3,7 +3,7 @@
 """Running the test guest through virsh: start, list, dominfo, domstate
 --reason, suspend/resume (the guest's tick counter halts), reset, reboot,
 shutdown (ACPI button: the guest powers off), destroy, domstats,
-domifstat, domblkstat, domblklist, domiflist, dommemstat, vcpuinfo, create (transient),
+domifstat, domblkstat, domblklist, domiflist, dommemstat, vcpuinfo, security label, create (transient),
 kill -9 of the VMM (crashed within a second), the VMM's user, disk
 ownership changed and restored, taps removed, `virsh event --loop` output
 of every transition, and start failures that name their cause and leave
@@ -14,6 +14,8 @@ import signal
 import subprocess
 import sys
 import time
+
+import libvirt
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import Daemon, check, virsh  # noqa: E402
@@ -36,6 +38,40 @@ def status_files(d):
     return [f for f in os.listdir(run) if f.endswith('.json')] if os.path.isdir(run) else []
 
 
+def check_security_label(d, info, pid):
+    """The VMM's process labels, as libvirt reports them: the primary model's
+    (dominfo; "none" on a host without SELinux: no label line) and, through
+    the _LIST call, one per model of the stack, DAC last ("+UID:+GID")."""
+    with open('/proc/%d/status' % pid) as f:
+        ids = {ln.split(':')[0]: ln.split()[1] for ln in f if ln.startswith(('Uid:', 'Gid:'))}
+    dac = ['+%s:+%s' % (ids['Uid'], ids['Gid']), 0]
+    conn = libvirt.openReadOnly(d.ro_uri)
+    try:
+        model = conn.getSecurityModel()
+        dom = conn.lookupByName(G)
+        primary = dom.securityLabel()
+        labels = dom.securityLabelList()
+    finally:
+        conn.close()
+    check(re.search(r'Security model:\s+%s\n' % model[0], info), info)
+    check(re.search(r'Security DOI:\s+0\n', info), info)
+    check(labels[0] == primary and labels[-1] == dac, (labels, primary))
+    if model[0] == 'dac':
+        want = dac
+    elif model[0] == 'none':
+        want = ['', 0]
+    else:
+        want = None
+    if want is not None:
+        check(primary == want, primary)
+        check(len(labels) == (1 if model[0] == 'dac' else 2), labels)
+    if primary[0]:
+        check(re.search(r'Security label:\s+%s \((permissive|enforcing)\)' %
+                        re.escape(primary[0]), info), info)
+    else:
+        check('Security label' not in info, info)
+
+
 def test_start_and_state(d, disk, serial):
     before = os.stat(disk)
     t0 = time.monotonic()
@@ -55,6 +91,7 @@ def test_start_and_state(d, disk, serial):
     with open('/proc/%d/status' % pids[0]) as f:
         capeff = [ln for ln in f if ln.startswith('CapEff')][0]
     check(capeff.split()[1] == '0000000000000000', capeff)
+    check_security_label(d, info, pids[0])
     check(os.stat(disk).st_uid == VMM_UID, 'disk not chowned while running')
     tap = TAG + 'tap'
     check(tap in taps(), 'tap %s missing' % tap)
@@ -68,7 +105,9 @@ def test_stats(d, disk, tap):
     for field in ('state.state=1', 'state.reason=1', 'cpu.time=', 'balloon.current=65536',
                   'balloon.maximum=65536', 'balloon.rss=', 'vcpu.current=1', 'vcpu.0.state=1',
                   'net.count=1', 'net.0.name=' + tap, 'net.0.rx.bytes=', 'net.0.tx.pkts=',
-                  'block.count=1', 'block.0.name=vda', 'block.0.path=' + disk):
+                  'block.count=1', 'block.0.name=vda', 'block.0.path=' + disk,
+                  'block.0.rd.reqs=1\n', 'block.0.rd.bytes=4096\n', 'block.0.wr.reqs=0\n',
+                  'block.0.wr.bytes=0\n', 'block.0.fl.reqs=0\n'):
         check(field in out, '%s missing:\n%s' % (field, out))
     rss = int(re.search(r'balloon.rss=(\d+)', out).group(1))
     check(0 < rss < 64 * 1024, 'rss %d KiB' % rss)
@@ -76,7 +115,23 @@ def test_stats(d, disk, tap):
     check(re.search(tap + r' rx_bytes \d+', out) and re.search(tap + r' tx_packets \d+', out), out)
     r = virsh(d, 'domifstat', G, 'nosuchdev', check=False)
     check(r.returncode != 0 and 'nosuchdev' in r.stderr, r.stderr)
-    virsh(d, 'domblkstat', G, 'vda')
+    # The guest read sectors 0-7 of vda at boot, in one request.
+    out = virsh(d, 'domblkstat', G, 'vda').stdout
+    stats = dict(ln.split()[1:] for ln in out.splitlines() if ln.strip())
+    check(stats.get('rd_req') == '1' and stats.get('rd_bytes') == '4096' and
+          stats.get('wr_req') == '0' and stats.get('wr_bytes') == '0', out)
+    check(stats.get('flush_operations') == '0' and 'errs' not in stats, out)
+    conn = libvirt.openReadOnly(d.ro_uri)
+    try:
+        dom = conn.lookupByName(G)
+        check(dom.blockStats('vda') == (1, 4096, 0, 0, -1), dom.blockStats('vda'))
+        check(dom.blockStatsFlags(disk) == {'wr_bytes': 0, 'wr_operations': 0, 'rd_bytes': 4096,
+                                            'rd_operations': 1, 'flush_operations': 0},
+              dom.blockStatsFlags(disk))
+    finally:
+        conn.close()
+    r = virsh(d, 'domblkstat', G, 'vdz', check=False)
+    check(r.returncode != 0 and 'vdz' in r.stderr, r.stderr)
     out = virsh(d, 'domblklist', G).stdout
     check(re.search(r'vda\s+' + re.escape(disk), out), out)
     out = virsh(d, 'domiflist', G).stdout
@@ -127,6 +182,13 @@ def test_destroy_and_leftovers(d, disk, before, tap):
     virsh(d, 'destroy', G)
     check(domstate(d, G) == 'shut off (destroyed)', domstate(d, G))
     check(not vmm_pids(G), 'VMM left after destroy')
+    conn = libvirt.openReadOnly(d.ro_uri)
+    try:
+        dom = conn.lookupByName(G)
+        check(dom.securityLabel() == ['', 0] and dom.securityLabelList() == [],
+              'labels of an inactive domain')
+    finally:
+        conn.close()
     st = os.stat(disk)
     check((st.st_uid, st.st_gid) == (before.st_uid, before.st_gid), 'owner not restored')
     check(not status_files(d), status_files(d))
@@ -202,7 +264,7 @@ def main():
         ev = None
         try:
             tap = TAG + 'tap'
-            xml = guest_xml(G, d.workdir, cmdline='vkt.ticks=1 vkt.tickevery=1000', nets=[
+            xml = guest_xml(G, d.workdir, cmdline='vkt.blk=1 vkt.ticks=1 vkt.tickevery=1000', nets=[
                 "<interface type='ethernet'><target dev='%s'/><model type='virtio'/>"
                 "<mac address='52:54:00:11:22:33'/></interface>" % tap])
             define(d, G, xml)
