@@ -440,7 +440,7 @@ admin_check(Client *client, const Message *msg, const AdminEntry **ep)
 static void
 admin_dispatch(Client *client, Message *msg)
 {
-    g_autoptr(Message) owned = msg;
+    g_autoptr(Message) G_GNUC_UNUSED owned = msg;
     const AdminEntry *e = NULL;
     g_autofree void *args = NULL;
     g_autofree void *retobj = NULL;

@@ -182,7 +182,7 @@ dispatch_finish_call(DispatchCall *call, const DispatchEntry *e, int ret,
 static void
 dispatch_remote_call(Client *client, Message *msg)
 {
-    g_autoptr(Message) owned = msg;
+    g_autoptr(Message) G_GNUC_UNUSED owned = msg;
     g_autoptr(Message) reply_fds = message_new();
     const DispatchEntry *e = NULL;
     DispatchCall call = { client, daemon_of(client), msg, reply_fds, NULL, false };

@@ -85,9 +85,12 @@ fi
 virsh -c "$uri" net-info default >/dev/null 2>&1 && \
     step "network 'default' started" sh -c "virsh -c $uri net-start default || virsh -c $uri net-info default | grep -q 'Active:.*yes'"
 
-# Demo guest: the in-tree test guest, booted by our VMM.
+# Demo guest: the in-tree test guest, booted by our VMM, with a qcow2 disk
+# from the default pool and a NIC on the default network.
 if ! virsh -c "$uri" dominfo demo >/dev/null 2>&1; then
     mkdir -p /var/lib/virtkvm/images
+    virsh -c "$uri" vol-info demo.qcow2 --pool default >/dev/null 2>&1 || \
+        step "volume 'demo.qcow2' created" virsh -c "$uri" vol-create-as default demo.qcow2 64M --format qcow2
     install -m 0644 "$top/build/tests/guest/test-guest.bzImage" /var/lib/virtkvm/images/demo-kernel.bzImage
     cat > /tmp/virtkvm-demo.xml <<XML
 <domain type='kvm'>
@@ -97,12 +100,21 @@ if ! virsh -c "$uri" dominfo demo >/dev/null 2>&1; then
   <os>
     <type arch='x86_64' machine='q35'>hvm</type>
     <kernel>/var/lib/virtkvm/images/demo-kernel.bzImage</kernel>
-    <cmdline>console=ttyS0 vkt.rng=1 vkt.ticks=1 vkt.tickevery=50000</cmdline>
+    <cmdline>console=ttyS0 vkt.blk=1 vkt.net=1 vkt.rng=1</cmdline>
   </os>
   <features><acpi/><apic/></features>
   <devices>
     <serial type='pty'><target port='0'/></serial>
     <console type='pty'><target type='serial' port='0'/></console>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/virtkvm/images/demo.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <interface type='network'>
+      <source network='default'/>
+      <model type='virtio'/>
+    </interface>
     <rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>
   </devices>
 </domain>

@@ -17,7 +17,7 @@ static const char cpu_grammar[] =
     "  topology sockets=# dies=# cores=# threads=#\n"
     "  cache level=# mode=emulate|passthrough|disable\n"
     "  maxphysaddr mode=emulate|passthrough bits=#\n"
-    "  *feature policy=force|require|optional|disable|forbid name\n"
+    "  *feature policy=force|require|optional|disable|forbid name=[A-Za-z0-9._-]\n"
     "  numa\n"
     "    *cell id=# cpus=c memory=# unit memAccess=shared|private discard=yes|no\n"
     "      distances\n"

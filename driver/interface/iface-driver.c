@@ -184,7 +184,7 @@ ref_cmp(gconstpointer a, gconstpointer b)
 GPtrArray *
 iface_driver_list(IfaceDriver *drv, unsigned flags)
 {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&drv->lock);
+    g_autoptr(GMutexLocker) G_GNUC_UNUSED locker = g_mutex_locker_new(&drv->lock);
     g_auto(Snapshot) s = { 0 };
     GPtrArray *out;
     GHashTableIter it;
@@ -234,7 +234,7 @@ lookup(Snapshot *s, const char *name)
 IfaceRef *
 iface_driver_lookup_by_name(IfaceDriver *drv, const char *name)
 {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&drv->lock);
+    g_autoptr(GMutexLocker) G_GNUC_UNUSED locker = g_mutex_locker_new(&drv->lock);
     g_auto(Snapshot) s = { 0 };
 
     if (snapshot_load(drv, &s) < 0)
@@ -245,7 +245,7 @@ iface_driver_lookup_by_name(IfaceDriver *drv, const char *name)
 IfaceRef *
 iface_driver_lookup_by_mac(IfaceDriver *drv, const char *mac)
 {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&drv->lock);
+    g_autoptr(GMutexLocker) G_GNUC_UNUSED locker = g_mutex_locker_new(&drv->lock);
     g_auto(Snapshot) s = { 0 };
     GHashTableIter it;
     InterfaceDef *def;
@@ -302,7 +302,7 @@ strip_live_only(InterfaceDef *def)
 char *
 iface_driver_get_xml(IfaceDriver *drv, const char *name, unsigned flags)
 {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&drv->lock);
+    g_autoptr(GMutexLocker) G_GNUC_UNUSED locker = g_mutex_locker_new(&drv->lock);
     g_auto(Snapshot) s = { 0 };
     g_autoptr(InterfaceDef) live = NULL;
     InterfaceDef *def;
@@ -416,7 +416,7 @@ drop_foreign_bridge(const char *xml)
 IfaceRef *
 iface_driver_define(IfaceDriver *drv, const char *xml, unsigned flags)
 {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&drv->lock);
+    g_autoptr(GMutexLocker) G_GNUC_UNUSED locker = g_mutex_locker_new(&drv->lock);
     g_auto(Snapshot) s = { 0 };
     g_autoptr(InterfaceDef) def = NULL;
     g_autofree char *text = NULL, *path = NULL;
@@ -450,7 +450,7 @@ iface_driver_define(IfaceDriver *drv, const char *xml, unsigned flags)
 int
 iface_driver_undefine(IfaceDriver *drv, const char *name)
 {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&drv->lock);
+    g_autoptr(GMutexLocker) G_GNUC_UNUSED locker = g_mutex_locker_new(&drv->lock);
     g_auto(Snapshot) s = { 0 };
     g_autofree char *path = def_path(drv, name);
 
@@ -472,7 +472,7 @@ iface_driver_undefine(IfaceDriver *drv, const char *name)
 int
 iface_driver_is_active(IfaceDriver *drv, const char *name)
 {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&drv->lock);
+    g_autoptr(GMutexLocker) G_GNUC_UNUSED locker = g_mutex_locker_new(&drv->lock);
     g_auto(Snapshot) s = { 0 };
     IfaceNlLink *l;
 
@@ -497,7 +497,7 @@ touch_with_ports(IfaceDriver *drv, const InterfaceDef *def)
 int
 iface_driver_create(IfaceDriver *drv, const char *name, unsigned flags)
 {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&drv->lock);
+    g_autoptr(GMutexLocker) G_GNUC_UNUSED locker = g_mutex_locker_new(&drv->lock);
     g_auto(Snapshot) s = { 0 };
     InterfaceDef *def;
     IfaceNlLink *l;
@@ -527,7 +527,7 @@ iface_driver_create(IfaceDriver *drv, const char *name, unsigned flags)
 int
 iface_driver_destroy(IfaceDriver *drv, const char *name, unsigned flags)
 {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&drv->lock);
+    g_autoptr(GMutexLocker) G_GNUC_UNUSED locker = g_mutex_locker_new(&drv->lock);
     g_auto(Snapshot) s = { 0 };
     IfaceNlLink *l;
     InterfaceDef *def;

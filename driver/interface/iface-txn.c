@@ -145,7 +145,7 @@ save_link(GKeyFile *kf, struct nl_sock *sk, const IfaceNlLink *l)
 int
 iface_driver_change_begin(IfaceDriver *drv, unsigned flags)
 {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&drv->lock);
+    g_autoptr(GMutexLocker) G_GNUC_UNUSED locker = g_mutex_locker_new(&drv->lock);
     g_autoptr(IfaceSock) sk = NULL;
     g_autoptr(GPtrArray) links = NULL;
     g_autoptr(GKeyFile) kf = g_key_file_new();
@@ -176,7 +176,7 @@ iface_driver_change_begin(IfaceDriver *drv, unsigned flags)
 int
 iface_driver_change_commit(IfaceDriver *drv, unsigned flags)
 {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&drv->lock);
+    g_autoptr(GMutexLocker) G_GNUC_UNUSED locker = g_mutex_locker_new(&drv->lock);
 
     if (flags) {
         error_report(DOM, VK_ERR_INVALID_ARG, _("unsupported flags (0x%x) in function %s"),
@@ -384,7 +384,7 @@ rb_restore(Rollback *rb)
 int
 iface_driver_change_rollback(IfaceDriver *drv, unsigned flags)
 {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&drv->lock);
+    g_autoptr(GMutexLocker) G_GNUC_UNUSED locker = g_mutex_locker_new(&drv->lock);
     g_autofree char *defs_dir = ckpt_file(drv, "defs");
     g_autofree char *live = ckpt_file(drv, "live.ini");
     g_autoptr(GHashTable) begin_defs = NULL, cur_defs = NULL, managed = NULL;

@@ -155,7 +155,7 @@ ref_fill(const NetworkObj *obj, NetworkRef *out)
     memcpy(out->uuid, obj->def->uuid, 16);
 }
 
-#define LOCKED() g_autoptr(GMutexLocker) locker_ = g_mutex_locker_new(&network_driver.lock)
+#define LOCKED() g_autoptr(GMutexLocker) G_GNUC_UNUSED locker_ = g_mutex_locker_new(&network_driver.lock)
 
 int
 network_lookup_by_name(const char *name, NetworkRef *out)

@@ -15,7 +15,7 @@
 
 #define DOM VK_FROM_NETWORK
 
-#define LOCKED() g_autoptr(GMutexLocker) locker_ = g_mutex_locker_new(&network_driver.lock)
+#define LOCKED() g_autoptr(GMutexLocker) G_GNUC_UNUSED locker_ = g_mutex_locker_new(&network_driver.lock)
 
 void
 network_port_free(NetworkPort *port)

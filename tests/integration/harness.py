@@ -83,7 +83,7 @@ def connect_ok(path):
 
 
 class Daemon:
-    def __init__(self, config=None, args=(), root=None, stop_timeout=10,
+    def __init__(self, config=None, args=(), root=None, stop_timeout=30,
                  binary=VIRTKVMD):
         self.config = config
         self.args = list(args)
@@ -109,7 +109,7 @@ class Daemon:
     def pid(self):
         return self.proc.pid if self.proc else None
 
-    def start(self, timeout=15):
+    def start(self, timeout=60):
         with open(self.config_path, 'w') as f:
             f.write(format_config(self.config))
         self._log = open(self.log_path, 'ab')

@@ -62,7 +62,7 @@ test_console(void)
     rx1 = vt_alloc(&m, 64, 8);
     post_rx(&d, 0, rx1, 64);
     VT_CHECK(write(in[1], "ping", 4) == 4);
-    VT_CHECK(vt_wait_used(&d, 0, &id, &len, 2000));
+    VT_CHECK(vt_wait_used(&d, 0, &id, &len, VT_WAIT_MS));
     VT_CHECK(id == 0 && len == 4 && memcmp(vt_ptr(&m, rx1), "ping", 4) == 0);
 
     /* data first, then the buffer */
@@ -70,10 +70,10 @@ test_console(void)
     usleep(20000);
     rx2 = vt_alloc(&m, 3, 8);
     post_rx(&d, 1, rx2, 3);         /* too small: split over two buffers */
-    VT_CHECK(vt_wait_used(&d, 0, &id, &len, 2000));
+    VT_CHECK(vt_wait_used(&d, 0, &id, &len, VT_WAIT_MS));
     VT_CHECK(id == 1 && len == 3 && memcmp(vt_ptr(&m, rx2), "pon", 3) == 0);
     post_rx(&d, 2, rx1, 64);
-    VT_CHECK(vt_wait_used(&d, 0, &id, &len, 2000));
+    VT_CHECK(vt_wait_used(&d, 0, &id, &len, VT_WAIT_MS));
     VT_CHECK(id == 2 && len == 2 && memcmp(vt_ptr(&m, rx1), "g!", 2) == 0);
 
     /* end of file on the input: no spin, no crash, TX still works */
@@ -140,7 +140,7 @@ test_backpressure(void)
     VT_CHECK(have == sizeof(got));
     VT_CHECK(memcmp(got, vt_ptr(&m, buf), sizeof(got)) == 0);
     for (int i = 0; i < 3; i++)
-        VT_CHECK(vt_wait_used(&d, 1, &id, &len, 2000) && id == (uint32_t) i);
+        VT_CHECK(vt_wait_used(&d, 1, &id, &len, VT_WAIT_MS) && id == (uint32_t) i);
     vt_machine_cleanup(&m);
     close(out[0]);
     close(out[1]);

@@ -95,7 +95,7 @@ guest_rx_wait(VtDev *d, uint64_t bufs[4], uint32_t *len)
     for (int tries = 0; tries < 16; tries++) {
         uint8_t *p;
 
-        VT_CHECK(vt_wait_used(d, VIRTIO_NET_RX, &id, len, 3000));
+        VT_CHECK(vt_wait_used(d, VIRTIO_NET_RX, &id, len, VT_WAIT_MS));
         VT_CHECK(id < 4);
         p = vt_ptr(d->m, bufs[id]);
         VT_CHECK(*len >= VIRTIO_NET_HDR_SIZE);
@@ -159,7 +159,7 @@ test_socketpair(void)
         for (uint16_t i = 0; i < 4; i++)
             VT_CHECK(send(sv[1], frame, flen, 0) == (ssize_t) flen);
         vt_kick(&d, VIRTIO_NET_RX, 9);
-        for (int i = 0; i < 200 && !(vt_status(&d) & VIRTIO_STATUS_NEEDS_RESET); i++)
+        for (int i = 0; i < VT_WAIT_MS / 5 && !(vt_status(&d) & VIRTIO_STATUS_NEEDS_RESET); i++)
             usleep(5000);
         VT_CHECK(vt_status(&d) & VIRTIO_STATUS_NEEDS_RESET);
     }

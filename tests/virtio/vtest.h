@@ -92,6 +92,9 @@ void vt_publish(VtDev *d, unsigned int q, uint16_t head);
 void vt_kick(VtDev *d, unsigned int q, uint16_t head);
 /* Waits up to @ms for a new used element; returns false on timeout. */
 bool vt_wait_used(VtDev *d, unsigned int q, uint32_t *id, uint32_t *len, int ms);
+/* @ms for waits on a device thread that must complete: a hang deadline
+ * with room for a loaded machine running the ASan build. */
+#define VT_WAIT_MS 30000
 
 /* Simple test assertion that prints where it failed and exits 1. */
 #define VT_CHECK(cond) \
