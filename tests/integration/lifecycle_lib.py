@@ -65,7 +65,7 @@ def read(path):
         return ''
 
 
-def wait_for(what, fn, timeout=10.0, step=0.02):
+def wait_for(what, fn, timeout=30.0, step=0.02):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         v = fn()

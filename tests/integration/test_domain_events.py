@@ -32,10 +32,75 @@ def run_loop(stop):
         libvirt.virEventRunDefaultImpl()
 
 
-def wait_for(events, n, timeout=10):
+def wait_for(events, n, timeout=30):
     deadline = time.monotonic() + timeout
     while len(events) < n and time.monotonic() < deadline:
         time.sleep(0.02)
+
+
+VIRSH_WANT = ("event 'lifecycle' for domain 'ev1': Defined Added",
+              "event 'lifecycle' for domain 'ev1': Defined Updated",
+              "event 'lifecycle' for domain 'ev1': Undefined Renamed",
+              "event 'lifecycle' for domain 'ev2': Defined Renamed",
+              "event 'lifecycle' for domain 'ev2': Undefined Removed")
+
+
+class VirshEvents:
+    """`virsh event --loop --all` with a thread collecting its output."""
+
+    def __init__(self, uri):
+        # the hang guard only: the test terminates it
+        self.proc = subprocess.Popen(['virsh', '-c', uri, 'event', '--loop', '--all',
+                                      '--timeout', '120'],
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, text=True)
+        self.lines = []
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.append(line)
+
+    def out(self):
+        return ''.join(self.lines)
+
+    def wait(self, texts, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            out = self.out()
+            if all(t in out for t in texts):
+                return True
+            if not self.thread.is_alive():
+                break
+            time.sleep(0.02)
+        out = self.out()
+        return all(t in out for t in texts)
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.thread.join(timeout=10)
+        return self.out()
+
+
+def virsh_registered(virsh_ev, other):
+    """Define and undefine marker domains until virsh prints the last event
+    of one: its callback is registered and every marker event was sent."""
+    deadline = time.monotonic() + 30
+    n = 0
+    while time.monotonic() < deadline:
+        name = 'evmark%d' % n
+        other.defineXML(XML % name).undefine()
+        if virsh_ev.wait(["event 'lifecycle' for domain '%s': Undefined Removed" % name],
+                         0.5):
+            return True
+        n += 1
+    return False
 
 
 def main():
@@ -44,11 +109,11 @@ def main():
     loop = threading.Thread(target=run_loop, args=(stop,), daemon=True)
     loop.start()
     with Daemon() as d:
-        virsh_ev = subprocess.Popen(['virsh', '-c', d.uri, 'event', '--loop', '--all',
-                                     '--timeout', '20'],
-                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, text=True)
+        virsh_ev = VirshEvents(d.uri)
         try:
+            other = libvirt.open(d.uri)
+            check(virsh_registered(virsh_ev, other),
+                  'virsh event printed no marker event:\n%s' % virsh_ev.out())
             conn = libvirt.open(d.uri)
             any_events, old_events = [], []
             conn.domainEventRegisterAny(
@@ -56,8 +121,6 @@ def main():
                 lambda c, dom, ev, det, op: any_events.append((dom.name(), ev, det)), None)
             conn.domainEventRegister(
                 lambda c, dom, ev, det, op: old_events.append((dom.name(), ev, det)), None)
-            time.sleep(1.0)        # let virsh register
-            other = libvirt.open(d.uri)
             dom = other.defineXML(XML % 'ev1')
             other.defineXML(dom.XMLDesc(0))
             dom.rename('ev2', 0)
@@ -85,15 +148,11 @@ def main():
             md.undefine()
             other.close()
             conn.close()
-            time.sleep(0.5)
+            # read virsh's output until the lines the checks want are there
+            virsh_ev.wait(VIRSH_WANT, 30)
         finally:
-            virsh_ev.terminate()
-            out = virsh_ev.communicate(timeout=10)[0]
-        for want in ("event 'lifecycle' for domain 'ev1': Defined Added",
-                     "event 'lifecycle' for domain 'ev1': Defined Updated",
-                     "event 'lifecycle' for domain 'ev1': Undefined Renamed",
-                     "event 'lifecycle' for domain 'ev2': Defined Renamed",
-                     "event 'lifecycle' for domain 'ev2': Undefined Removed"):
+            out = virsh_ev.stop()
+        for want in VIRSH_WANT:
             check(want in out, 'virsh event lacks %r:\n%s' % (want, out))
     stop.set()
     print('ok')

@@ -9,6 +9,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -62,12 +63,33 @@ def test_actions(d):
     conn = libvirt.open(d.uri)
     st = conn.newStream(0)
     conn.lookupByName(B).openConsole(None, st, 0)
-    time.sleep(0.5)
+    # a reader thread collects the console output up to EOF
+    out = bytearray()
+    eof = threading.Event()
+
+    def reader():
+        try:
+            while True:
+                data = st.recv(4096)
+                if not data:
+                    break
+                out.extend(data)
+        finally:
+            eof.set()
+    threading.Thread(target=reader, daemon=True).start()
+    # the console is attached (and the guest reads commands) once a
+    # harmless command's answer comes back over the stream
+    deadline = time.monotonic() + 30
+    while b'echo: ping' not in out and not eof.is_set() and time.monotonic() < deadline:
+        st.send(b'echo ping\r')
+        wait_until = time.monotonic() + 0.5
+        while b'echo: ping' not in out and time.monotonic() < wait_until:
+            time.sleep(0.02)
+    check(b'echo: ping' in out, 'no answer over the console: %r' % bytes(out))
     st.send(b'reset\r')
     wait_for('stop on guest reset', lambda: domstate(d, B) == 'shut off (shutdown)', timeout=10)
     # the console stream ends with the guest: read to EOF, then finish
-    while st.recv(4096):
-        pass
+    check(eof.wait(30), 'console stream did not end with the guest')
     st.finish()
     conn.close()
 

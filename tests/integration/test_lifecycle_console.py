@@ -9,6 +9,7 @@ import pty
 import re
 import select
 import sys
+import termios
 import time
 
 import libvirt
@@ -43,10 +44,21 @@ class Console:
                 self.out += data
         return bool(re.search(pattern, self.out))
 
+    def raw(self, timeout=30):
+        """Wait until virsh has put its tty in raw mode (no canonical input,
+        no echo): input typed earlier is flushed by its tcsetattr."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            lflag = termios.tcgetattr(self.fd)[3]
+            if not lflag & (termios.ICANON | termios.ECHO):
+                return True
+            self.read_until(b'$^', 0.02)
+        return False
+
     def send(self, data):
         os.write(self.fd, data)
 
-    def exited(self, timeout=5):
+    def exited(self, timeout=30):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             pid, status = os.waitpid(self.pid, os.WNOHANG)
@@ -80,7 +92,7 @@ def main():
             check(c1.read_until(rb'Escape character is \^\] \(Ctrl \+ \]\)'), c1.out)
             check(c1.read_until(rb'virtkvm-test-guest'), c1.out)   # banner
             check(c1.read_until(rb'ready'), c1.out)
-            time.sleep(0.3)     # virsh has its tty raw by now
+            check(c1.raw(), 'virsh console did not make its tty raw')
             c1.send(b'help\r')
             check(c1.read_until(rb'help: console send TEXT'), c1.out)
 
@@ -94,8 +106,8 @@ def main():
 
             c2 = Console(d, '--force')
             check(c2.read_until(rb'Escape character is \^\] \(Ctrl \+ \]\)'), c2.out)
-            time.sleep(0.3)
             check(c1.exited(), 'first session did not end on --force')
+            check(c2.raw(), 'virsh console --force did not make its tty raw')
             c2.send(b'e820\r')
             check(c2.read_until(rb'e820: \d+ entries'), c2.out)
             c2.send(b'\x1d')
