@@ -140,6 +140,31 @@ balloon_reset(VirtioDevice *vdev)
     balloon_cfg_set((VirtioBalloon *) vdev, BALLOON_CFG_ACTUAL, 0);
 }
 
+/* Migration: the host's target and the driver's "actual". */
+static int
+balloon_save(VirtioDevice *vdev, GByteArray *out)
+{
+    VirtioBalloon *b = (VirtioBalloon *) vdev;
+
+    state_put(out, balloon_cfg_get(b, BALLOON_CFG_NUM_PAGES), 4);
+    state_put(out, balloon_cfg_get(b, BALLOON_CFG_ACTUAL), 4);
+    return 0;
+}
+
+static int
+balloon_load(VirtioDevice *vdev, StateReader *in)
+{
+    VirtioBalloon *b = (VirtioBalloon *) vdev;
+    uint32_t num_pages = (uint32_t) state_get(in, 4);
+    uint32_t actual = (uint32_t) state_get(in, 4);
+
+    if (in->bad)
+        return -EINVAL;
+    balloon_cfg_set(b, BALLOON_CFG_NUM_PAGES, num_pages);
+    balloon_cfg_set(b, BALLOON_CFG_ACTUAL, actual);
+    return 0;
+}
+
 static void
 balloon_destroy(VirtioDevice *vdev)
 {
@@ -157,6 +182,8 @@ static const VirtioDeviceOps virtio_balloon_ops = {
     .config_write = balloon_config_write,
     .reset = balloon_reset,
     .queue_notify = balloon_queue_notify,
+    .save = balloon_save,
+    .load = balloon_load,
     .destroy = balloon_destroy,
 };
 

@@ -4,7 +4,8 @@
  * raises the config interrupt and shows in num_pages, "actual" written by
  * the driver reaches the host, inflated pages read back zero (from the
  * memfd behind a shared mapping, and from a private anonymous mapping),
- * deflated pages keep their data and PFNs outside RAM are ignored.
+ * deflated pages keep their data, PFNs outside RAM are ignored and
+ * save / load keeps the target and "actual".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,6 +117,20 @@ test_balloon(bool shared)
     }
     vt_mmio_write(&m, cfg + 4, 2, 4);
     VT_CHECK(virtio_balloon_get_actual(vdev) == 2);
+
+    /* save / load keeps the target and "actual" */
+    {
+        g_autoptr(GByteArray) blob = g_byte_array_new();
+        PciDevice *pdev = pci_bus_get_device(m.bus, d.slot);
+
+        VT_CHECK(pci_device_save(pdev, blob) == 0);
+        virtio_balloon_set_target(vdev, 9);
+        vt_mmio_write(&m, cfg + 4, 7, 4);
+        VT_CHECK(pci_device_load(pdev, blob->data, blob->len) == 0);
+        VT_CHECK(virtio_balloon_get_target(vdev) == 3 && virtio_balloon_get_actual(vdev) == 2);
+        VT_CHECK(pci_device_load(pdev, blob->data, blob->len - 1) < 0);
+        VT_CHECK(pci_device_load(pdev, blob->data, blob->len) == 0);
+    }
 
     /* deflate: the page is the guest's again and usable */
     pfns[0] = (uint32_t) (pg1 / PAGE);
