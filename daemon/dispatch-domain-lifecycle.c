@@ -13,6 +13,7 @@
 #include "daemon/dispatch-families.h"
 #include "daemon/protocol/virtkvm_remote.h"
 #include "daemon/protocol/virtkvm_remote_lifecycle.h"
+#include "driver/domain/domain-balloon.h"
 #include "driver/domain/domain-console.h"
 #include "driver/domain/domain-driver.h"
 #include "driver/domain/domain-lifecycle.h"
@@ -260,25 +261,17 @@ domain_get_time(DispatchCall *call, void *argsp, void *retp)
 }
 
 static int
-set_memory_common(const remote_nonnull_domain *dom, unsigned long long kib)
+set_memory_common(const remote_nonnull_domain *dom, unsigned long long kib,
+                  unsigned int flags)
 {
     DomainObj *obj = get_obj(dom);
+    int r;
 
     if (!obj)
         return -1;
-    if (kib > domain_def_get_memory(obj->def)) {
-        error_report(VK_FROM_QEMU, VK_ERR_INVALID_ARG, "%s",
-                     _("cannot set memory higher than max memory"));
-    } else if (!domain_obj_is_active(obj)) {
-        error_report(VK_FROM_QEMU, VK_ERR_OPERATION_INVALID, "%s",
-                     _("domain is not running"));
-    } else {
-        error_report(VK_FROM_QEMU, VK_ERR_OPERATION_INVALID, "%s",
-                     _("Unable to change memory of active domain without the "
-                       "balloon device"));
-    }
+    r = domain_balloon_set_memory(obj, kib, flags);
     domain_obj_end_api(obj);
-    return -1;
+    return r;
 }
 
 static int
@@ -286,7 +279,7 @@ domain_set_memory(DispatchCall *call, void *argsp, void *retp)
 {
     remote_domain_set_memory_args *args = argsp;
 
-    return set_memory_common(&args->dom, args->memory);
+    return set_memory_common(&args->dom, args->memory, 0);
 }
 
 static int
@@ -296,7 +289,7 @@ domain_set_memory_flags(DispatchCall *call, void *argsp, void *retp)
 
     if (domain_driver_check_flags(args->flags, 0x7, "qemuDomainSetMemoryFlags") < 0)
         return -1;
-    return set_memory_common(&args->dom, args->memory);
+    return set_memory_common(&args->dom, args->memory, args->flags);
 }
 
 

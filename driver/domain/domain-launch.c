@@ -254,6 +254,14 @@ launch_nics(const DomainDef *def)
     return arr;
 }
 
+/* <memballoon model='virtio*'>: the VMM's virtio-balloon. */
+bool
+domain_launch_has_balloon(const DomainDef *def)
+{
+    return def->memballoon && def->memballoon->model &&
+           g_str_has_prefix(def->memballoon->model, "virtio");
+}
+
 /* A <panic> device (ISA pvpanic, libvirt's default model on x86). */
 static bool
 launch_has_panic(const DomainDef *def)
@@ -294,6 +302,8 @@ domain_launch_build(const DomainDef *def, bool start_paused)
     json_object_object_add(root, "nics", launch_nics(def));
     if (def->rngs && def->rngs->len)
         json_object_object_add(root, "rng", json_object_new_object());
+    if (domain_launch_has_balloon(def))
+        json_object_object_add(root, "balloon", json_object_new_object());
     if (launch_has_panic(def))
         json_object_object_add(root, "pvpanic", json_object_new_boolean(1));
     ctl = json_object_new_object();

@@ -45,6 +45,10 @@ typedef enum {
 
 /* The serial device of @def (first <serial>, else a serial <console>). */
 const DomainChrDef *domain_launch_serial(const DomainDef *def);
+
+/* Whether the domain gets the VMM's virtio-balloon ("balloon" in the launch
+ * description): <memballoon model='virtio'> or a virtio-(non-)transitional one. */
+bool domain_launch_has_balloon(const DomainDef *def);
 DomainLaunchChr domain_launch_chr_kind(const DomainChrDef *chr);
 
 /*

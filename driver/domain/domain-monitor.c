@@ -103,11 +103,28 @@ write_all(int fd, const char *s, size_t len)
 json_object *
 domain_monitor_command(const char *ctl_path, const char *cmd, int timeout_ms)
 {
+    return domain_monitor_command_args(ctl_path, cmd, NULL, timeout_ms);
+}
+
+json_object *
+domain_monitor_command_args(const char *ctl_path, const char *cmd, json_object *args,
+                            int timeout_ms)
+{
     LineReader r = { .fd = -1 };
-    g_autofree char *req = g_strdup_printf("{\"execute\": \"%s\"}\n", cmd);
+    g_autofree char *req = NULL;
     json_object *ret = NULL;
     char *line;
 
+    if (args) {
+        json_object *o = json_object_new_object();
+
+        json_object_object_add(o, "execute", json_object_new_string(cmd));
+        json_object_object_add(o, "arguments", json_object_get(args));
+        req = g_strdup_printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+        json_object_put(o);
+    } else {
+        req = g_strdup_printf("{\"execute\": \"%s\"}\n", cmd);
+    }
     if (!ctl_path || (r.fd = ctl_connect(ctl_path)) < 0) {
         error_report(VK_FROM_QEMU, VK_ERR_OPERATION_FAILED,
                      _("cannot connect to the VMM's control socket for '%1$s'"), cmd);

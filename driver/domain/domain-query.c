@@ -5,6 +5,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "driver/domain/domain-balloon.h"
 #include "driver/domain/domain-driver-priv.h"
 #include "driver/domain/domain-lifecycle.h"
 #include "util/error.h"
@@ -45,7 +46,7 @@ domain_driver_get_info(DomainObj *obj, DomainInfo *info)
     memset(info, 0, sizeof(*info));
     info->state = obj->state;
     info->max_mem_kib = domain_def_get_memory(def);
-    info->memory_kib = domain_def_get_current_memory(def);
+    info->memory_kib = domain_balloon_current_kib(obj);
     info->nr_vcpus = domain_def_get_vcpus(def);
     info->cpu_time_ns = domain_lifecycle_cpu_time(obj);
 }

@@ -95,6 +95,9 @@ unsigned long long domain_process_rss_kib(pid_t pid);
 struct json_object;
 struct json_object *domain_monitor_command(const char *ctl_path, const char *cmd,
                                            int timeout_ms);
+/* The same with an "arguments" object (borrowed; may be NULL). */
+struct json_object *domain_monitor_command_args(const char *ctl_path, const char *cmd,
+                                                struct json_object *args, int timeout_ms);
 
 /*
  * Parses one line from the VMM (untrusted): an event object gives its

@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include <json-c/json.h>
 
+#include "driver/domain/domain-balloon.h"
 #include "driver/domain/domain-lifecycle.h"
 #include "driver/domain/domain-runtime.h"
 #include "driver/domain/domain-stats.h"
@@ -97,7 +98,7 @@ collect_balloon(DomainObj *obj, GArray *out)
 {
     pid_t pid = domain_lifecycle_pid(obj);
 
-    add_num(out, DOMAIN_PARAM_ULLONG, (long long) domain_def_get_current_memory(obj->def),
+    add_num(out, DOMAIN_PARAM_ULLONG, (long long) domain_balloon_current_kib(obj),
             "balloon.current");
     add_num(out, DOMAIN_PARAM_ULLONG, (long long) domain_def_get_memory(obj->def),
             "balloon.maximum");
@@ -359,7 +360,7 @@ domain_stats_memory(DomainObj *obj, unsigned int max, int *tags, unsigned long l
     /* VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON = 6, _RSS = 7 */
     if (n < max) {
         tags[n] = 6;
-        vals[n++] = domain_def_get_current_memory(obj->def);
+        vals[n++] = domain_balloon_current_kib(obj);
     }
     if (n < max) {
         tags[n] = 7;

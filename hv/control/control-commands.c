@@ -16,6 +16,8 @@ static const char *const control_names[CONTROL_CMD_LAST] = {
     [CONTROL_CMD_QUERY_DEVICES] = "query-devices",
     [CONTROL_CMD_QUERY_COMMANDS] = "query-commands",
     [CONTROL_CMD_QUERY_BLOCKSTATS] = "query-blockstats",
+    [CONTROL_CMD_BALLOON] = "balloon",
+    [CONTROL_CMD_QUERY_BALLOON] = "query-balloon",
 };
 
 const char *
@@ -106,8 +108,9 @@ control_request_parse(const char *line, size_t len, ControlRequest *req,
     for (int i = 0; i < CONTROL_CMD_LAST; i++) {
         if (strcmp(name, control_names[i]) == 0) {
             req->cmd = (ControlCommand)i;
-            /* None of today's commands takes arguments. */
-            if (req->args && json_object_object_length(req->args) > 0)
+            /* Only "balloon" takes arguments (checked when it runs). */
+            if (req->cmd != CONTROL_CMD_BALLOON && req->args &&
+                json_object_object_length(req->args) > 0)
                 return control_parse_fail(req, root, error, "GenericError",
                                           "this command takes no arguments");
             json_object_put(root);
@@ -138,6 +141,30 @@ control_state_error(Machine *m, json_object *id)
                                             machine_state_name(m->state));
 
     return control_error_reply("GenericError", desc, id);
+}
+
+/* {"value": bytes}: the guest memory size wanted. */
+static json_object *
+control_balloon(Machine *m, const ControlRequest *req)
+{
+    json_object *v = NULL;
+    int64_t bytes;
+    int r;
+
+    if (!req->args || json_object_object_length(req->args) != 1 ||
+        !json_object_object_get_ex(req->args, "value", &v) ||
+        !json_object_is_type(v, json_type_int))
+        return control_error_reply("GenericError", "'balloon' takes one integer 'value'",
+                                   req->id);
+    bytes = json_object_get_int64(v);
+    r = bytes > 0 ? machine_set_balloon(m, (uint64_t) bytes) : -EINVAL;
+    if (r == -ENODEV)
+        return control_error_reply("DeviceNotActive", "no balloon device", req->id);
+    if (r < 0)
+        return control_error_reply("GenericError",
+                                   "'value' must be between 1 and the guest's memory size",
+                                   req->id);
+    return NULL;
 }
 
 json_object *
@@ -178,6 +205,14 @@ control_request_execute(Machine *m, const ControlRequest *req, bool *quit)
         break;
     case CONTROL_CMD_QUERY_BLOCKSTATS:
         ret = machine_query_blockstats(m);
+        break;
+    case CONTROL_CMD_BALLOON:
+        if ((reply = control_balloon(m, req)))
+            return reply;
+        break;
+    case CONTROL_CMD_QUERY_BALLOON:
+        if (!(ret = machine_query_balloon(m)))
+            return control_error_reply("DeviceNotActive", "no balloon device", req->id);
         break;
     case CONTROL_CMD_LAST:
         break;

@@ -397,6 +397,7 @@ static bool
 parse_devices(Ctx *ctx, json_object *root, LaunchDesc *d)
 {
     static const char *const rng_keys[] = { "source", NULL };
+    static const char *const no_keys[] = { NULL };
     json_object *o;
 
     if (!get_obj(ctx, root, "serial", &o))
@@ -415,6 +416,13 @@ parse_devices(Ctx *ctx, json_object *root, LaunchDesc *d)
     if (o) {
         d->rng = true;
         if (!check_keys(ctx, "rng", o, rng_keys) || !get_str(ctx, o, "source", &d->rng_source))
+            return false;
+    }
+    if (!get_obj(ctx, root, "balloon", &o))
+        return false;
+    if (o) {
+        d->balloon = true;
+        if (!check_keys(ctx, "balloon", o, no_keys))
             return false;
     }
     if (!get_bool(ctx, root, "pvpanic", &d->pvpanic))
@@ -449,7 +457,7 @@ parse_root(Ctx *ctx, json_object *root, LaunchDesc *d)
 {
     static const char *const keys[] = {
         "name", "memory", "vcpus", "boot", "serial", "console", "disks", "nics",
-        "rng", "pvpanic", "control", "kvm-fd", "on-reset", "on-panic", "start-paused", NULL
+        "rng", "balloon", "pvpanic", "control", "kvm-fd", "on-reset", "on-panic", "start-paused", NULL
     };
     g_autofree char *on_reset = NULL;
     g_autofree char *on_panic = NULL;

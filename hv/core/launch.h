@@ -73,6 +73,7 @@ typedef struct {
     GPtrArray *disks;           /* LaunchDisk */
     GPtrArray *nics;            /* LaunchNic */
     bool rng;
+    bool balloon;               /* "balloon": {} = virtio-balloon */
     char *rng_source;
     bool pvpanic;
     char *control_path;

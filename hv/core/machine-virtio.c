@@ -3,7 +3,7 @@
  * The machine's virtio devices: opens each backend the launch description
  * names (image path or fd, tap name or fd, console backend) and plugs a
  * virtio-pci function for it on bus 0, in the order rng, disks, nics,
- * console.  Backend fds the devices do not own are kept in m->fds and
+ * console, balloon.  Backend fds the devices do not own are kept in m->fds and
  * closed after the bus is freed.
  */
 #include <errno.h>
@@ -20,6 +20,7 @@
 #include "hv/block/block.h"
 #include "hv/core/machine.h"
 #include "hv/pci/pci.h"
+#include "hv/virtio/virtio-balloon.h"
 #include "hv/virtio/virtio-blk.h"
 #include "hv/virtio/virtio-console.h"
 #include "hv/virtio/virtio-net.h"
@@ -106,6 +107,37 @@ machine_query_blockstats(Machine *m)
         json_object_array_add(a, o);
     }
     return a;
+}
+
+int
+machine_set_balloon(Machine *m, uint64_t bytes)
+{
+    uint64_t ram = m->desc->mem_size;
+
+    if (!m->balloon)
+        return -ENODEV;
+    if (bytes == 0 || bytes > ram)
+        return -EINVAL;
+    virtio_balloon_set_target(m->balloon,
+                              (uint32_t) ((ram - bytes) / VIRTIO_BALLOON_PAGE_SIZE));
+    return 0;
+}
+
+json_object *
+machine_query_balloon(Machine *m)
+{
+    json_object *o;
+    uint64_t ram = m->desc->mem_size;
+    uint64_t actual, target;
+
+    if (!m->balloon)
+        return NULL;
+    actual = (uint64_t) virtio_balloon_get_actual(m->balloon) * VIRTIO_BALLOON_PAGE_SIZE;
+    target = (uint64_t) virtio_balloon_get_target(m->balloon) * VIRTIO_BALLOON_PAGE_SIZE;
+    o = json_object_new_object();
+    json_object_object_add(o, "actual", json_object_new_int64((int64_t) (ram - MIN(actual, ram))));
+    json_object_object_add(o, "target", json_object_new_int64((int64_t) (ram - MIN(target, ram))));
+    return o;
 }
 
 /* Attaches to an existing tap interface by name (no privilege needed when
@@ -231,6 +263,13 @@ machine_build_virtio(Machine *m, char **err)
         r = machine_add_nic(m, g_ptr_array_index(d->nics, i), err);
     if (r == 0 && d->has_console)
         r = machine_add_console(m, &d->console, err);
+    if (r == 0 && d->balloon) {
+        VirtioDevice *vdev = virtio_balloon_create();
+
+        r = machine_plug(m, vdev, "balloon0", err);
+        if (r == 0)
+            m->balloon = vdev;
+    }
     return r;
 }
 

@@ -40,6 +40,7 @@ typedef struct Machine {
     GArray *fds;                /* int: backend fds the devices borrow */
     GPtrArray *blk_ids;         /* char*: launch ids of the disks, in order */
     GPtrArray *blk_devs;        /* VirtioDevice*: their devices (the bus owns them) */
+    struct VirtioDevice *balloon; /* virtio-balloon, if any (the bus owns it) */
     char *console_pty;          /* virtio-console pty path, if any */
     Device *serial;
     Device *pm;
@@ -83,3 +84,10 @@ json_object *machine_query_vcpus(Machine *m);
 json_object *machine_query_devices(Machine *m);
 /* [{"id", "rd-req", "rd-bytes", "wr-req", "wr-bytes", "flush-req"}] by disk. */
 json_object *machine_query_blockstats(Machine *m);
+/*
+ * Balloon: @bytes is the guest memory size wanted (0 < bytes <= RAM size);
+ * 0, -ENODEV (no balloon) or -EINVAL.  The query gives {"actual": bytes of
+ * RAM the guest keeps, "target": bytes asked for}, or NULL without a balloon.
+ */
+int machine_set_balloon(Machine *m, uint64_t bytes);
+json_object *machine_query_balloon(Machine *m);

@@ -74,6 +74,23 @@ def rng():
     return {"write-buffer": a, "indirect-event-idx": b}
 
 
+def balloon():
+    # inflate: PFNs 0x8 (in RAM), 0x10 (just past RAM) and a partial one
+    a = Guest()
+    a.put(0x800, struct.pack("<III", 0x8, 0x10, 0xffffffff) + b"\x01\x02")
+    a.desc(0, 0, 0x800, 14)
+    a.kick(0, 0)
+    # deflate, then inflate through an indirect table with event index
+    b = Guest(flags=3)
+    b.put(0x800, struct.pack("<II", 0x9, 0xa))
+    b.desc(1, 0, 0x800, 8)
+    b.kick(1, 0)
+    b.table(0x900, [(0x800, 4, NEXT, 1), (0x804, 4, 0, 0)])
+    b.desc(0, 1, 0x900, 32, INDIRECT)
+    b.kick(0, 1)
+    return {"inflate": a, "deflate-indirect": b}
+
+
 def blk_req(kind, sector, data=b"", data_len=0, writable=False, flags=7, indirect=False):
     g = Guest(flags=flags)
     g.put(0x800, struct.pack("<IIQ", kind, 0, sector))
@@ -164,6 +181,7 @@ def pci():
 
 write("fuzz-virtio-pci", pci())
 write("fuzz-virtio-rng", rng())
+write("fuzz-virtio-balloon", balloon())
 write("fuzz-virtio-blk", blk())
 write("fuzz-virtio-net", net())
 write("fuzz-virtio-console", console())
