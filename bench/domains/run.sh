@@ -10,6 +10,7 @@
 # filesystem (the scratch directory under /tmp), so fsync costs match.
 # Not a test.  Usage: [VIRTKVM_BENCH_TMPFS=1] bench/domains/run.sh [number of domains]
 set -euo pipefail
+. "$(dirname "$0")/../lib/incumbent.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 build=${VIRTKVM_BUILD_ROOT:-$src/build}
@@ -26,26 +27,17 @@ work=$(mktemp -d /tmp/virtkvm-bench-domains-XXXXXX)
 lvpid=""
 vkpid=""
 cleanup() {
-    for p in $vkpid $lvpid; do
-        kill -TERM "$p" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$p" 2>/dev/null || true
-    done
+    bench_stop $vkpid $lvpid
     umount "$work" 2>/dev/null || true
     rm -rf "$work"
 }
 trap cleanup EXIT
 trap "exit 1" INT TERM
 
-mount --make-rprivate /
-mount -t tmpfs tmpfs /run
 # VIRTKVM_BENCH_TMPFS=1: both daemons' configs on tmpfs, where fsync is
 # free, to compare the drivers without the disk's flush cost.
 [ "${VIRTKVM_BENCH_TMPFS:-}" = 1 ] && mount -t tmpfs tmpfs "$work"
-for d in /var/lib/libvirt /var/cache/libvirt /var/log/libvirt; do
-    [ -d "$d" ] && mount -t tmpfs tmpfs "$d"
-done
-cp -a /etc/libvirt "$work/etc-libvirt"
+bench_private_libvirt "$work"
 rm -rf "$work/etc-libvirt/qemu"/*.xml "$work/etc-libvirt/qemu/autostart"
 # /dev/kvm is root-only (0600) on hosts without the udev rule: libvirtd
 # then finds KVM "not usable" for its libvirt-qemu user, declares its QEMU
@@ -54,22 +46,14 @@ rm -rf "$work/etc-libvirt/qemu"/*.xml "$work/etc-libvirt/qemu/autostart"
 # driver, not the probe.
 [ "$(stat -c %a /dev/kvm 2>/dev/null)" = 600 ] &&
     printf 'user = "root"\ngroup = "root"\n' >> "$work/etc-libvirt/qemu.conf"
-mount --bind "$work/etc-libvirt" /etc/libvirt
-
-wait_sock() {
-    for _ in $(seq 300); do
-        [ -S "$1" ] && /usr/bin/python3 -c "import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])" "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "run.sh: $1 did not come up"; return 1
-}
+bench_bind_libvirt_config "$work"
 
 libvirtd >"$work/libvirtd.log" 2>&1 &
 lvpid=$!
 "$build/daemon/virtkvmd" --root "$work/vk" >"$work/virtkvmd.log" 2>&1 &
 vkpid=$!
-wait_sock /run/libvirt/libvirt-sock
-wait_sock "$work/vk/run/libvirt/libvirt-sock"
+bench_wait_sock /run/libvirt/libvirt-sock
+bench_wait_sock "$work/vk/run/libvirt/libvirt-sock"
 
 echo "virtkvmd $(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo '?') vs libvirtd $(libvirtd --version | awk '{print $NF}'), $count domains, $(nproc) CPUs"
 /usr/bin/python3 "$here/bench.py" "$count" \

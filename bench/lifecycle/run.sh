@@ -7,6 +7,7 @@
 # not changed.  Not a test.
 # Usage: bench/lifecycle/run.sh   (env: see bench.py; BENCH_ONLY=virtkvmd)
 set -euo pipefail
+. "$(dirname "$0")/../lib/incumbent.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 build=${VIRTKVM_BUILD_ROOT:-$src/build}
@@ -24,44 +25,27 @@ chmod 755 "$work"
 lvpid=""
 vkpid=""
 cleanup() {
-    for p in $vkpid $lvpid; do
-        kill -TERM "$p" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$p" 2>/dev/null || true
-    done
+    bench_stop $vkpid $lvpid
     # guests left by an interrupted run
     for p in $(pgrep -f "guest=bl" || true); do kill -KILL "$p" 2>/dev/null || true; done
     rm -rf "$work"
 }
 trap cleanup EXIT
 
-mount --make-rprivate /
-mount -t tmpfs tmpfs /run
-for d in /var/lib/libvirt /var/cache/libvirt /var/log/libvirt; do
-    [ -d "$d" ] && mount -t tmpfs tmpfs "$d"
-done
-cp -a /etc/libvirt "$work/etc-libvirt"
+bench_private_libvirt "$work"
 # no virtlogd here; /dev/kvm is root-only 0600 on this host, so QEMU runs as root
 printf 'stdio_handler = "file"\nuser = "root"\ngroup = "root"\n' >>"$work/etc-libvirt/qemu.conf"
-mount --bind "$work/etc-libvirt" /etc/libvirt
+bench_bind_libvirt_config "$work"
 mkdir -p /var/lib/libvirt/qemu /var/cache/libvirt/qemu /var/log/libvirt/qemu
-
-wait_sock() {
-    for _ in $(seq 300); do
-        [ -S "$1" ] && /usr/bin/python3 -c "import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])" "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "run.sh: $1 did not come up"; return 1
-}
 
 VIRTKVM_VMM=$build/hv/virtkvm-vmm "$build/daemon/virtkvmd" --root "$work/vk" >"$work/virtkvmd.log" 2>&1 &
 vkpid=$!
-wait_sock "$work/vk/run/libvirt/libvirt-sock"
+bench_wait_sock "$work/vk/run/libvirt/libvirt-sock"
 targets=("virtkvmd=qemu+unix:///system?socket=$work/vk/run/libvirt/libvirt-sock")
 if [ "${BENCH_ONLY:-}" != virtkvmd ] && command -v libvirtd >/dev/null; then
     libvirtd >"$work/libvirtd.log" 2>&1 &
     lvpid=$!
-    wait_sock /run/libvirt/libvirt-sock
+    bench_wait_sock /run/libvirt/libvirt-sock
     targets+=("libvirtd=qemu:///system")
 fi
 echo "virtkvm $(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo '?') vs libvirtd $(libvirtd --version | awk '{print $NF}') + QEMU $(qemu-system-x86_64 --version | head -1 | awk '{print $4}'), $(nproc) CPUs"

@@ -26,18 +26,41 @@ static const char cpu_grammar[] =
 static const char cputune_grammar[] =
     "cputune\n"
     "  shares :#2-262144\n"
-    "  period :#\n"
+    "  period :#1000-1000000\n"
     "  quota :-#\n"
-    "  global_period :#\n"
+    "  global_period :#1000-1000000\n"
     "  global_quota :-#\n"
-    "  emulator_period :#\n"
+    "  emulator_period :#1000-1000000\n"
     "  emulator_quota :-#\n"
-    "  iothread_period :#\n"
+    "  iothread_period :#1000-1000000\n"
     "  iothread_quota :-#\n"
     "  *vcpupin vcpu=# cpuset=c\n"
     "  emulatorpin cpuset=c\n"
     "  *iothreadpin iothread=# cpuset=c\n"
     "  *vcpusched vcpus=c scheduler=batch|idle|fifo|rr priority=#\n";
+
+/* domain.rng's cpuquota: -1 (unlimited) up to 2^44 - 1. */
+#define CPUTUNE_QUOTA_MAX 17592186044415LL
+
+static int
+cputune_check_quotas(xmlNode *cputune)
+{
+    for (xmlNode *c = cputune->children; c; c = c->next) {
+        g_autofree char *v = NULL;
+        long long q;
+
+        if (c->type != XML_ELEMENT_NODE || !g_str_has_suffix((const char *) c->name, "quota"))
+            continue;
+        v = g_strstrip(xml_get_content(c));
+        q = g_ascii_strtoll(v, NULL, 10);   /* the grammar checked the syntax */
+        if (q < -1 || q > CPUTUNE_QUOTA_MAX) {
+            dom_error(VK_ERR_XML_ERROR, _("invalid value '%1$s' in element <%2$s>"),
+                      v, (const char *) c->name);
+            return -1;
+        }
+    }
+    return 0;
+}
 
 static const char iothreads_grammar[] = "iothreads :#\n";
 
@@ -194,7 +217,7 @@ domain_cpu_parse_tune(DomainDef *def, xmlNode *node)
     const char *name = (const char *) node->name;
 
     if (strcmp(name, "cputune") == 0) {
-        if (dom_spec_check(cputune_grammar, node, name) < 0)
+        if (dom_spec_check(cputune_grammar, node, name) < 0 || cputune_check_quotas(node) < 0)
             return -1;
         def->cputune = dom_keep_node(node);
     } else {

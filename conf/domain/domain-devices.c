@@ -18,8 +18,10 @@ parse_emulator(DomainDef *def, xmlNode *n)
         return -1;
     }
     def->emulator = g_strstrip(xml_get_content(n));
-    if (!g_path_is_absolute(def->emulator)) {
-        dom_error(VK_ERR_XML_ERROR, _("emulator path '%1$s' must be absolute"), def->emulator);
+    /* domain.rng's absFilePath: no line breaks */
+    if (!g_path_is_absolute(def->emulator) || strpbrk(def->emulator, "\r\n")) {
+        dom_error(VK_ERR_XML_ERROR, _("emulator path '%1$s' must be absolute and on one line"),
+                  def->emulator);
         return -1;
     }
     return 0;

@@ -97,6 +97,48 @@ static const struct {
     { "sysinfo", sysinfo_grammar, G_STRUCT_OFFSET(DomainDef, sysinfo) },
 };
 
+#define slot_is_clock(i) (kept_sections[i].offset == G_STRUCT_OFFSET(DomainDef, clock))
+
+/* domain.rng's timeDelta: [-+]?[0-9]+ */
+static bool
+clock_is_time_delta(const char *v)
+{
+    if (*v == '-' || *v == '+')
+        v++;
+    if (!*v)
+        return false;
+    for (; *v; v++) {
+        if (!g_ascii_isdigit(*v))
+            return false;
+    }
+    return true;
+}
+
+/* The per-offset attribute rules the grammar line cannot express. */
+static int
+clock_check(xmlNode *node)
+{
+    g_autofree char *offset = xml_get_prop(node, "offset");
+    g_autofree char *adj = xml_get_prop(node, "adjustment");
+    g_autofree char *tz = xml_get_prop(node, "timezone");
+    g_autofree char *basis = xml_get_prop(node, "basis");
+    bool variable = offset && strcmp(offset, "variable") == 0;
+    bool zone = offset && strcmp(offset, "timezone") == 0;
+
+    if (adj && (zone || (!clock_is_time_delta(adj) &&
+                         (variable || strcmp(adj, "reset") != 0)))) {
+        dom_error(VK_ERR_XML_ERROR,
+                  _("invalid value '%1$s' for attribute 'adjustment' of element <clock>"), adj);
+        return -1;
+    }
+    if ((tz && !zone) || (basis && !variable)) {
+        dom_error(VK_ERR_XML_ERROR, _("attribute '%1$s' of element <clock> needs offset='%2$s'"),
+                  tz ? "timezone" : "basis", tz ? "timezone" : "variable");
+        return -1;
+    }
+    return 0;
+}
+
 int
 domain_features_parse(DomainDef *def, xmlNode *node)
 {
@@ -107,8 +149,13 @@ domain_features_parse(DomainDef *def, xmlNode *node)
             continue;
         if (dom_spec_check(kept_sections[i].grammar, node, kept_sections[i].name) < 0)
             return -1;
+        if (slot_is_clock(i) && clock_check(node) < 0)
+            return -1;
         slot = G_STRUCT_MEMBER_P(def, kept_sections[i].offset);
         *slot = dom_keep_node(node);
+        /* libvirt defaults the offset to utc and always reports it */
+        if (slot_is_clock(i) && !xmlHasProp(*slot, (const xmlChar *) "offset"))
+            xmlSetProp(*slot, (const xmlChar *) "offset", (const xmlChar *) "utc");
         return 0;
     }
     g_assert_not_reached();

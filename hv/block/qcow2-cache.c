@@ -74,6 +74,10 @@ qcow2_cache_get(Qcow2State *s, Qcow2Cache *c, uint64_t offset, bool load, uint8_
     Qcow2CacheEntry *victim = NULL;
     int ret;
 
+    /* Offset 0 marks a free slot, and the header lives there: a table
+     * claimed at 0 (or misaligned) comes from a corrupt image. */
+    if (offset == 0 || (offset & (s->cluster_size - 1)))
+        return -EIO;
     for (size_t i = 0; i < c->n; i++) {
         Qcow2CacheEntry *e = &c->entries[i];
 

@@ -202,7 +202,7 @@ qcow2_refcount_set(Qcow2State *s, uint64_t cluster, uint64_t value)
 static int
 qcow2_find_free(Qcow2State *s, uint64_t n, uint64_t *start)
 {
-    uint64_t c = s->free_hint;
+    uint64_t c = MAX(s->free_hint, 1);  /* cluster 0 is the header */
     uint64_t run = 0;
     uint64_t beyond = 0;
 
