@@ -50,65 +50,54 @@ block_iov_slice(struct iovec *dst, int dst_max, const struct iovec *iov, int iov
     return n;
 }
 
-void
-block_iov_to_buf(const struct iovec *iov, int iovcnt, size_t skip, void *buf, size_t len)
+/* Walks @len bytes of @iov from @skip on: copies them out to @out, or in
+ * from @in, or (both NULL) sets them to @c. */
+static void
+block_iov_walk(const struct iovec *iov, int iovcnt, size_t skip, size_t len,
+               uint8_t *out, const uint8_t *in, int c)
 {
-    uint8_t *p = buf;
+    size_t done = 0;
 
     for (int i = 0; i < iovcnt && len > 0; i++) {
         size_t l = iov[i].iov_len;
-        size_t c;
-
-        if (skip >= l) {
-            skip -= l;
-            continue;
-        }
-        c = MIN(l - skip, len);
-        memcpy(p, (uint8_t *) iov[i].iov_base + skip, c);
-        p += c;
-        len -= c;
-        skip = 0;
-    }
-}
-
-void
-block_iov_from_buf(const struct iovec *iov, int iovcnt, size_t skip, const void *buf,
-                   size_t len)
-{
-    const uint8_t *p = buf;
-
-    for (int i = 0; i < iovcnt && len > 0; i++) {
-        size_t l = iov[i].iov_len;
-        size_t c;
-
-        if (skip >= l) {
-            skip -= l;
-            continue;
-        }
-        c = MIN(l - skip, len);
-        memcpy((uint8_t *) iov[i].iov_base + skip, p, c);
-        p += c;
-        len -= c;
-        skip = 0;
-    }
-}
-
-void
-block_iov_memset(const struct iovec *iov, int iovcnt, size_t skip, int c, size_t len)
-{
-    for (int i = 0; i < iovcnt && len > 0; i++) {
-        size_t l = iov[i].iov_len;
+        uint8_t *seg;
         size_t n;
 
         if (skip >= l) {
             skip -= l;
             continue;
         }
+        seg = (uint8_t *) iov[i].iov_base + skip;
         n = MIN(l - skip, len);
-        memset((uint8_t *) iov[i].iov_base + skip, c, n);
+        if (out)
+            memcpy(out + done, seg, n);
+        else if (in)
+            memcpy(seg, in + done, n);
+        else
+            memset(seg, c, n);
+        done += n;
         len -= n;
         skip = 0;
     }
+}
+
+void
+block_iov_to_buf(const struct iovec *iov, int iovcnt, size_t skip, void *buf, size_t len)
+{
+    block_iov_walk(iov, iovcnt, skip, len, buf, NULL, 0);
+}
+
+void
+block_iov_from_buf(const struct iovec *iov, int iovcnt, size_t skip, const void *buf,
+                   size_t len)
+{
+    block_iov_walk(iov, iovcnt, skip, len, NULL, buf, 0);
+}
+
+void
+block_iov_memset(const struct iovec *iov, int iovcnt, size_t skip, int c, size_t len)
+{
+    block_iov_walk(iov, iovcnt, skip, len, NULL, NULL, c);
 }
 
 int
