@@ -188,14 +188,20 @@ domain_num_of_defined(DispatchCall *call, void *args, void *retp)
     return 0;
 }
 
-static int
-check_max(int max, const char *what)
+/* The first @max domains of the kind @flags selects, for the legacy
+ * list calls; NULL after an error for a @max out of range. */
+static GArray *
+list_refs(int max, const char *what, unsigned int flags, guint *n)
 {
+    GArray *refs;
+
     if (max < 0 || max > REMOTE_DOMAIN_LIST_MAX) {
         error_report(VK_FROM_RPC, VK_ERR_RPC, _("%1$s > REMOTE_DOMAIN_LIST_MAX"), what);
-        return -1;
+        return NULL;
     }
-    return 0;
+    refs = domain_driver_list_all(DRV, flags);
+    *n = MIN(refs->len, (guint) max);
+    return refs;
 }
 
 static int
@@ -203,13 +209,11 @@ domain_list_ids(DispatchCall *call, void *argsp, void *retp)
 {
     remote_connect_list_domains_args *args = argsp;
     remote_connect_list_domains_ret *ret = retp;
-    g_autoptr(GArray) refs = NULL;
     guint n;
+    g_autoptr(GArray) refs = list_refs(args->maxids, "maxids", DOMAIN_LIST_ACTIVE, &n);
 
-    if (check_max(args->maxids, "maxids") < 0)
+    if (!refs)
         return -1;
-    refs = domain_driver_list_all(DRV, DOMAIN_LIST_ACTIVE);
-    n = MIN(refs->len, (guint) args->maxids);
     ret->ids.ids_len = n;
     ret->ids.ids_val = g_new0(int, MAX(n, 1));
     for (guint i = 0; i < n; i++)
@@ -222,13 +226,11 @@ domain_list_defined(DispatchCall *call, void *argsp, void *retp)
 {
     remote_connect_list_defined_domains_args *args = argsp;
     remote_connect_list_defined_domains_ret *ret = retp;
-    g_autoptr(GArray) refs = NULL;
     guint n;
+    g_autoptr(GArray) refs = list_refs(args->maxnames, "maxnames", DOMAIN_LIST_INACTIVE, &n);
 
-    if (check_max(args->maxnames, "maxnames") < 0)
+    if (!refs)
         return -1;
-    refs = domain_driver_list_all(DRV, DOMAIN_LIST_INACTIVE);
-    n = MIN(refs->len, (guint) args->maxnames);
     ret->names.names_len = n;
     ret->names.names_val = g_new0(char *, MAX(n, 1));
     for (guint i = 0; i < n; i++)

@@ -13,7 +13,7 @@ PACKAGES=(
     libvirt-clients python3-libvirt libvirt-daemon-system qemu-system-x86 qemu-utils
     virtinst python3-pytest python3-lxml ansible virt-manager xvfb xdotool dbus-daemon
     # host tooling used by drivers and tests
-    iproute2 nftables dnsmasq-base busybox-static netcat-openbsd util-linux procps
+    iproute2 nftables dnsmasq-base busybox-static netcat-openbsd openssh-server util-linux procps
     kmod e2fsprogs parted lvm2 psmisc acpica-tools strace
 )
 

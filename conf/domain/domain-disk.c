@@ -31,6 +31,28 @@ static const char disk_grammar[] =
     BACKING_LEVEL("      ")
     "        backingStore\n";
 
+/* domain.rng: a <backingStore> is either the bare end-of-chain marker
+ * or names its type, <format> and <source>. */
+static int
+disk_check_backing_chain(xmlNode *b)
+{
+    for (; b; b = dom_child(b, "backingStore")) {
+        bool bare = !b->properties;
+
+        for (xmlNode *c = b->children; c; c = c->next)
+            bare = bare && c->type != XML_ELEMENT_NODE;
+        if (bare)
+            return 0;
+        if (!xmlHasProp(b, (const xmlChar *) "type") || !dom_child(b, "format") ||
+            !dom_child(b, "source")) {
+            dom_error(VK_ERR_XML_ERROR,
+                      _("a non-empty <backingStore> needs a type, <format> and <source>"));
+            return -1;
+        }
+    }
+    return 0;
+}
+
 void
 domain_disk_free(DomainDiskDef *d)
 {
@@ -224,8 +246,11 @@ domain_disk_parse(xmlNode *node)
             return NULL;
         }
     }
-    if ((n = dom_child(node, "backingStore")))
+    if ((n = dom_child(node, "backingStore"))) {
+        if (disk_check_backing_chain(n) < 0)
+            return NULL;
         d->backing_store = dom_keep_node(n);
+    }
     if (d->device == DOMAIN_DISK_DEVICE_DISK && !d->src_path && !d->src_protocol &&
         !d->src_pool) {
         dom_error(VK_ERR_NO_SOURCE, "%s", d->dst ? d->dst : _("disk"));

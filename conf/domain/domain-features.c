@@ -139,6 +139,19 @@ clock_check(xmlNode *node)
     return 0;
 }
 
+/* Units the grammar line cannot check (kept verbatim, so they must be
+ * libvirt's unit names). */
+static int
+features_check(xmlNode *features)
+{
+    xmlNode *smm = dom_child(features, "smm");
+    unsigned long long kib;
+
+    if (smm && dom_parse_memory_elem(smm, "tseg", &kib) < 0)
+        return -1;
+    return 0;
+}
+
 int
 domain_features_parse(DomainDef *def, xmlNode *node)
 {
@@ -150,6 +163,8 @@ domain_features_parse(DomainDef *def, xmlNode *node)
         if (dom_spec_check(kept_sections[i].grammar, node, kept_sections[i].name) < 0)
             return -1;
         if (slot_is_clock(i) && clock_check(node) < 0)
+            return -1;
+        if (strcmp(kept_sections[i].name, "features") == 0 && features_check(node) < 0)
             return -1;
         slot = G_STRUCT_MEMBER_P(def, kept_sections[i].offset);
         *slot = dom_keep_node(node);

@@ -10,6 +10,32 @@ static const char seclabel_grammar[] =
     "  imagelabel :\n"
     "  baselabel :\n";
 
+/* domain.rng: dynamic labels always relabel, none never does nor carries
+ * labels, and only dynamic ones have a <baselabel> (default: dynamic). */
+static int
+seclabel_check_relabel(xmlNode *node, const char *type)
+{
+    g_autofree char *relabel = xml_get_prop(node, "relabel");
+    const char *t = type ? type : "dynamic";
+    bool dynamic = strcmp(t, "dynamic") == 0;
+
+    if ((dynamic && g_strcmp0(relabel, "no") == 0) ||
+        (strcmp(t, "none") == 0 && g_strcmp0(relabel, "yes") == 0)) {
+        dom_error(VK_ERR_XML_ERROR, _("relabel='%1$s' is not allowed with seclabel type '%2$s'"),
+                  relabel, t);
+        return -1;
+    }
+    if (!dynamic && dom_child(node, "baselabel")) {
+        dom_error(VK_ERR_XML_ERROR, _("<baselabel> needs seclabel type 'dynamic'"));
+        return -1;
+    }
+    if (strcmp(t, "none") == 0 && (dom_child(node, "label") || dom_child(node, "imagelabel"))) {
+        dom_error(VK_ERR_XML_ERROR, _("seclabel type 'none' takes no labels"));
+        return -1;
+    }
+    return 0;
+}
+
 int
 domain_seclabel_parse(DomainDef *def, xmlNode *node)
 {
@@ -24,6 +50,8 @@ domain_seclabel_parse(DomainDef *def, xmlNode *node)
         dom_error(VK_ERR_CONFIG_UNSUPPORTED, _("unsupported security model '%1$s'"), model);
         return -1;
     }
+    if (seclabel_check_relabel(node, type) < 0)
+        return -1;
     if (g_strcmp0(type, "static") == 0 && !dom_child(node, "label")) {
         dom_error(VK_ERR_XML_ERROR, _("static seclabel needs a <label>"));
         return -1;

@@ -100,15 +100,15 @@ host_matches_all(const NetworkDhcpHost *want, const NetworkDhcpHost *h)
            (!net_addr_is_set(&want->ip) || net_addr_equal(&want->ip, &h->ip));
 }
 
+/* No entry but @skip may share @host's mac, name or ip: the definition
+ * would no longer parse. */
 static int
-host_add(NetworkDef *def, NetworkIPDef *ip, NetworkDhcpHost *host, bool first)
+host_clashes_others(NetworkDef *def, NetworkIPDef *ip, const NetworkDhcpHost *host, guint skip)
 {
     const char *what;
 
-    if (check_multi_dhcp(def, ip) < 0)
-        return -1;
-    for (guint i = 0; i < ip->hosts->len; i++) {
-        if (network_dhcp_hosts_clash(host, ip->hosts->pdata[i], &what)) {
+    for (guint j = 0; j < ip->hosts->len; j++) {
+        if (j != skip && network_dhcp_hosts_clash(host, ip->hosts->pdata[j], &what)) {
             g_autofree char *ips = NULL;
             char mac[18];
 
@@ -119,6 +119,14 @@ host_add(NetworkDef *def, NetworkIPDef *ip, NetworkDhcpHost *host, bool first)
             return -1;
         }
     }
+    return 0;
+}
+
+static int
+host_add(NetworkDef *def, NetworkIPDef *ip, NetworkDhcpHost *host, bool first)
+{
+    if (check_multi_dhcp(def, ip) < 0 || host_clashes_others(def, ip, host, G_MAXUINT) < 0)
+        return -1;
     if (!network_addr_in_ip(&host->ip, ip)) {
         g_autofree char *hs = net_addr_format(&host->ip);
 
@@ -145,6 +153,8 @@ host_modify(NetworkDef *def, NetworkIPDef *ip, NetworkDhcpHost *host)
     }
     for (guint i = 0; i < ip->hosts->len; i++) {
         if (host_matches_any(host, ip->hosts->pdata[i])) {
+            if (host_clashes_others(def, ip, host, i) < 0)
+                return -1;
             network_dhcp_host_free(ip->hosts->pdata[i]);
             ip->hosts->pdata[i] = host;
             return 0;

@@ -20,12 +20,10 @@ enum {
     RUNNING_CRASHED = 9,
     PAUSED_UNKNOWN = 0,
     PAUSED_USER = 1,
-    PAUSED_CRASHED = 9,
     PAUSED_STARTING_UP = 11,
     SHUTDOWN_USER = 1,
     EVENT_STARTED_BOOTED = 0,
     EVENT_SUSPENDED_PAUSED = 0,
-    EVENT_SUSPENDED_PANICKED = 7,
     EVENT_RESUMED_UNPAUSED = 0,
     EVENT_STOPPED_SHUTDOWN = 0,
     EVENT_STOPPED_DESTROYED = 1,
@@ -33,6 +31,7 @@ enum {
     EVENT_STOPPED_FAILED = 5,
     EVENT_SHUTDOWN_FINISHED = 0,
     EVENT_CRASHED_PANICKED = 0,
+    CRASHED_PANICKED = 1,
 };
 
 #define CMD_TIMEOUT_MS 10000
@@ -264,7 +263,7 @@ domain_lifecycle_shutdown(DomainDriver *drv, DomainObj *obj, unsigned int flags)
                                   "qemuDomainShutdownFlags") < 0 ||
         check_active(obj) < 0)
         return -1;
-    if (obj->state == DOMAIN_STATE_PAUSED) {
+    if (obj->state == DOMAIN_STATE_PAUSED || obj->state == DOMAIN_STATE_CRASHED) {
         error_report(VK_FROM_QEMU, VK_ERR_OPERATION_INVALID, "%s",
                      _("domain is not running"));
         return -1;
@@ -373,19 +372,29 @@ lc_drv(void)
     return lc_ctx.drv;
 }
 
-/* Restarts @obj in place (on_poweroff / on_crash = restart). */
+/* Restarts @obj with a new VMM (on_poweroff / on_crash = restart).  After a
+ * crash it runs with reason "crashed", as libvirt's qemu driver reports after
+ * its reset-in-place. */
 static void
-lifecycle_restart(DomainObj *obj)
+lifecycle_restart(DomainObj *obj, bool crashed)
 {
     DomainDriver *drv = lc_drv();
 
-    lifecycle_stopped(drv, obj, DOMAIN_SHUTOFF_SHUTDOWN, EVENT_STOPPED_SHUTDOWN);
+    if (crashed)
+        lifecycle_stopped(drv, obj, DOMAIN_SHUTOFF_CRASHED, EVENT_STOPPED_CRASHED);
+    else
+        lifecycle_stopped(drv, obj, DOMAIN_SHUTOFF_SHUTDOWN, EVENT_STOPPED_SHUTDOWN);
     if (!obj->persistent)
         return;
     if (lifecycle_start(drv, obj, 0, NULL) < 0) {
         log_warning("restart of domain %s failed: %s", obj->def->name,
                     error_get_last() ? error_get_last()->message : "?");
         error_reset();
+        return;
+    }
+    if (crashed) {
+        domain_obj_set_state(obj, DOMAIN_STATE_RUNNING, RUNNING_CRASHED);
+        domain_status_save(obj);
     }
 }
 
@@ -411,14 +420,14 @@ domain_lifecycle_vmm_gone(DomainObj *obj)
     if (g_str_equal(why, "guest-panic")) {
         if (obj->def->on_crash == DOMAIN_LIFECYCLE_RESTART ||
             obj->def->on_crash == DOMAIN_LIFECYCLE_COREDUMP_RESTART)
-            lifecycle_restart(obj);
+            lifecycle_restart(obj, true);
         else
             lifecycle_stopped(drv, obj, DOMAIN_SHUTOFF_CRASHED, EVENT_STOPPED_CRASHED);
         return;
     }
     if (g_str_equal(why, "guest-shutdown") &&
         obj->def->on_poweroff == DOMAIN_LIFECYCLE_RESTART) {
-        lifecycle_restart(obj);
+        lifecycle_restart(obj, false);
         return;
     }
     if (g_str_equal(why, "host-quit"))
@@ -457,7 +466,8 @@ domain_lifecycle_vmm_event(DomainObj *obj, const char *event, json_object *data)
                                          EVENT_SHUTDOWN_FINISHED);
         }
     } else if (g_str_equal(event, "STOP")) {
-        if (obj->state != DOMAIN_STATE_PAUSED) {
+        /* A panicked guest's STOP follows GUEST_PANIC: it stays crashed. */
+        if (obj->state != DOMAIN_STATE_PAUSED && obj->state != DOMAIN_STATE_CRASHED) {
             domain_obj_set_state(obj, DOMAIN_STATE_PAUSED,
                                  rt->pending_stop ? PAUSED_USER : PAUSED_UNKNOWN);
             domain_driver_emit_lifecycle(drv, obj, DOMAIN_EVENT_SUSPENDED,
@@ -475,12 +485,11 @@ domain_lifecycle_vmm_event(DomainObj *obj, const char *event, json_object *data)
         if (data && json_object_object_get_ex(data, "guest", &g) && json_object_get_boolean(g))
             emit_reboot(drv, obj);
     } else if (g_str_equal(event, "GUEST_PANIC")) {
+        /* As libvirt's qemu driver: crashed (panicked) whatever on_crash says;
+         * preserve stays so (the VMM paused the vCPUs), destroy and restart
+         * follow when the VMM exits with reason guest-panic. */
+        domain_obj_set_state(obj, DOMAIN_STATE_CRASHED, CRASHED_PANICKED);
         domain_driver_emit_lifecycle(drv, obj, DOMAIN_EVENT_CRASHED, EVENT_CRASHED_PANICKED);
-        if (g_strcmp0(data_str(data, "action"), "pause") == 0) {
-            domain_obj_set_state(obj, DOMAIN_STATE_PAUSED, PAUSED_CRASHED);
-            domain_driver_emit_lifecycle(drv, obj, DOMAIN_EVENT_SUSPENDED,
-                                         EVENT_SUSPENDED_PANICKED);
-        }
     }
     if (!rt->stopped && domain_obj_is_active(obj))
         domain_status_save(obj);

@@ -8,6 +8,12 @@
  * SUSPENDED/PAUSED, RESUMED/UNPAUSED, SHUTDOWN/FINISHED,
  * STOPPED/{SHUTDOWN,DESTROYED,CRASHED,FAILED}, CRASHED/PANICKED, and the
  * REBOOT event (id 1) on a guest reset.
+ *
+ * A pvpanic report (<panic model='isa'/>) makes the domain crashed
+ * (panicked) with CRASHED/PANICKED; then per <on_crash>: preserve keeps it
+ * so (vCPUs stopped, resume or destroy it); destroy stops it, shut off
+ * (crashed), STOPPED/CRASHED; restart does the same and starts a new VMM
+ * (STARTED/BOOTED), running (crashed).
  */
 #pragma once
 

@@ -431,6 +431,28 @@ def_prepare(const char *xml, NetworkObj **existing)
     return g_steal_pointer(&def);
 }
 
+/* Rejects flags outside @allowed, as libvirt's virCheckFlags does. */
+static int
+check_flags(unsigned flags, unsigned allowed)
+{
+    if (flags & ~allowed) {
+        error_report(DOM, VK_ERR_INVALID_ARG, _("unsupported flags (0x%x)"), flags & ~allowed);
+        return -1;
+    }
+    return 0;
+}
+
+/* def_prepare for define/create: flag 1 (VALIDATE) checks the schema first. */
+static NetworkDef *
+def_prepare_flags(const char *xml, unsigned flags, NetworkObj **existing)
+{
+    if (check_flags(flags, 1u) < 0)
+        return NULL;
+    if ((flags & 1u) && validate_schema(xml) < 0)
+        return NULL;
+    return def_prepare(xml, existing);
+}
+
 int
 network_define_xml(const char *xml, unsigned flags, NetworkRef *out)
 {
@@ -438,13 +460,7 @@ network_define_xml(const char *xml, unsigned flags, NetworkRef *out)
     NetworkObj *obj = NULL;
     NetworkDef *def;
 
-    if (flags & ~1u) {
-        error_report(DOM, VK_ERR_INVALID_ARG, _("unsupported flags (0x%x)"), flags & ~1u);
-        return -1;
-    }
-    if ((flags & 1u) && validate_schema(xml) < 0)
-        return -1;
-    if (!(def = def_prepare(xml, &obj)))
+    if (!(def = def_prepare_flags(xml, flags, &obj)))
         return -1;
     if (network_config_save(def) < 0) {
         network_def_free(def);
@@ -472,13 +488,7 @@ network_create_xml(const char *xml, unsigned flags, NetworkRef *out)
     NetworkObj *obj = NULL;
     NetworkDef *def;
 
-    if (flags & ~1u) {
-        error_report(DOM, VK_ERR_INVALID_ARG, _("unsupported flags (0x%x)"), flags & ~1u);
-        return -1;
-    }
-    if ((flags & 1u) && validate_schema(xml) < 0)
-        return -1;
-    if (!(def = def_prepare(xml, &obj)))
+    if (!(def = def_prepare_flags(xml, flags, &obj)))
         return -1;
     if (obj) {
         if (obj->active) {
@@ -577,10 +587,8 @@ network_get_xml_desc(const unsigned char *uuid, unsigned flags)
 
     if (!obj)
         return NULL;
-    if (flags & ~1u) {
-        error_report(DOM, VK_ERR_INVALID_ARG, _("unsupported flags (0x%x)"), flags & ~1u);
+    if (check_flags(flags, 1u) < 0)
         return NULL;
-    }
     if (flags & 1u)
         fmt |= NETWORK_FORMAT_INACTIVE;
     if ((flags & 1u) && obj->newdef)

@@ -215,6 +215,16 @@ pool_id_fill(StoragePoolId *out, const StoragePoolObj *pool)
     memcpy(out->uuid, pool->def->uuid, 16);
 }
 
+/* Fills @out from @pool, looked up under the lock: -1 when there is none. */
+static int
+pool_id_out(const StoragePoolObj *pool, StoragePoolId *out)
+{
+    if (!pool)
+        return -1;
+    pool_id_fill(out, pool);
+    return 0;
+}
+
 /* ---- definition ---- */
 
 static bool
@@ -657,19 +667,46 @@ storage_pool_get_info(const unsigned char *uuid, StoragePoolInfo *info)
     return ret;
 }
 
-int
-storage_pool_get_autostart(const unsigned char *uuid, int *autostart)
+typedef enum {
+    POOL_FLAG_ACTIVE,
+    POOL_FLAG_PERSISTENT,
+    POOL_FLAG_AUTOSTART,
+} PoolFlag;
+
+/* One yes/no property of the pool @uuid names: 0 or 1, -1 when none. */
+static int
+pool_flag_get(const unsigned char *uuid, PoolFlag which)
 {
     StoragePoolObj *pool;
     int ret = -1;
 
     storage_lock();
     if ((pool = storage_pool_obj_by_uuid(uuid))) {
-        *autostart = pool->autostart;
-        ret = 0;
+        switch (which) {
+        case POOL_FLAG_ACTIVE:
+            ret = pool->active;
+            break;
+        case POOL_FLAG_PERSISTENT:
+            ret = pool->persistent;
+            break;
+        case POOL_FLAG_AUTOSTART:
+            ret = pool->autostart;
+            break;
+        }
     }
     storage_unlock();
     return ret;
+}
+
+int
+storage_pool_get_autostart(const unsigned char *uuid, int *autostart)
+{
+    int v = pool_flag_get(uuid, POOL_FLAG_AUTOSTART);
+
+    if (v < 0)
+        return -1;
+    *autostart = v;
+    return 0;
 }
 
 int
@@ -698,40 +735,22 @@ storage_pool_set_autostart(const unsigned char *uuid, bool autostart)
 int
 storage_pool_is_active(const unsigned char *uuid)
 {
-    StoragePoolObj *pool;
-    int ret = -1;
-
-    storage_lock();
-    if ((pool = storage_pool_obj_by_uuid(uuid)))
-        ret = pool->active;
-    storage_unlock();
-    return ret;
+    return pool_flag_get(uuid, POOL_FLAG_ACTIVE);
 }
 
 int
 storage_pool_is_persistent(const unsigned char *uuid)
 {
-    StoragePoolObj *pool;
-    int ret = -1;
-
-    storage_lock();
-    if ((pool = storage_pool_obj_by_uuid(uuid)))
-        ret = pool->persistent;
-    storage_unlock();
-    return ret;
+    return pool_flag_get(uuid, POOL_FLAG_PERSISTENT);
 }
 
 int
 storage_pool_lookup_by_name(const char *name, StoragePoolId *out)
 {
-    StoragePoolObj *pool;
-    int ret = -1;
+    int ret;
 
     storage_lock();
-    if ((pool = storage_pool_obj_by_name(name))) {
-        pool_id_fill(out, pool);
-        ret = 0;
-    }
+    ret = pool_id_out(storage_pool_obj_by_name(name), out);
     storage_unlock();
     return ret;
 }
@@ -739,14 +758,10 @@ storage_pool_lookup_by_name(const char *name, StoragePoolId *out)
 int
 storage_pool_lookup_by_uuid(const unsigned char *uuid, StoragePoolId *out)
 {
-    StoragePoolObj *pool;
-    int ret = -1;
+    int ret;
 
     storage_lock();
-    if ((pool = storage_pool_obj_by_uuid(uuid))) {
-        pool_id_fill(out, pool);
-        ret = 0;
-    }
+    ret = pool_id_out(storage_pool_obj_by_uuid(uuid), out);
     storage_unlock();
     return ret;
 }

@@ -138,8 +138,11 @@ block_iov_rest(struct iovec *tmp, const struct iovec *iov, int iovcnt, size_t do
     return n < 0 ? BLOCK_IOV_STACK : n;
 }
 
-int
-block_fd_preadv(int fd, const struct iovec *iov, int iovcnt, uint64_t offset)
+/* One loop for both directions: a short transfer goes on from where it
+ * stopped; at end of file a read fills the rest with zeros and a write
+ * fails with -EIO. */
+static int
+block_fd_rw(int fd, const struct iovec *iov, int iovcnt, uint64_t offset, bool write)
 {
     size_t total = block_iov_size(iov, iovcnt);
     size_t done = 0;
@@ -151,14 +154,18 @@ block_fd_preadv(int fd, const struct iovec *iov, int iovcnt, uint64_t offset)
 
         if (n > IOV_MAX)
             n = IOV_MAX;
-        r = preadv(fd, tmp, n, (off_t) (offset + done));
+        if (write)
+            r = pwritev(fd, tmp, n, (off_t) (offset + done));
+        else
+            r = preadv(fd, tmp, n, (off_t) (offset + done));
         if (r < 0) {
             if (errno == EINTR)
                 continue;
             return -errno;
         }
         if (r == 0) {
-            /* End of file: the rest reads as zeros. */
+            if (write)
+                return -EIO;
             block_iov_memset(iov, iovcnt, done, 0, total - done);
             return 0;
         }
@@ -168,29 +175,15 @@ block_fd_preadv(int fd, const struct iovec *iov, int iovcnt, uint64_t offset)
 }
 
 int
+block_fd_preadv(int fd, const struct iovec *iov, int iovcnt, uint64_t offset)
+{
+    return block_fd_rw(fd, iov, iovcnt, offset, false);
+}
+
+int
 block_fd_pwritev(int fd, const struct iovec *iov, int iovcnt, uint64_t offset)
 {
-    size_t total = block_iov_size(iov, iovcnt);
-    size_t done = 0;
-    struct iovec tmp[BLOCK_IOV_STACK];
-
-    while (done < total) {
-        int n = block_iov_rest(tmp, iov, iovcnt, done, total);
-        ssize_t r;
-
-        if (n > IOV_MAX)
-            n = IOV_MAX;
-        r = pwritev(fd, tmp, n, (off_t) (offset + done));
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            return -errno;
-        }
-        if (r == 0)
-            return -EIO;
-        done += (size_t) r;
-    }
-    return 0;
+    return block_fd_rw(fd, iov, iovcnt, offset, true);
 }
 
 int

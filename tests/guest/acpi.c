@@ -210,3 +210,17 @@ machine_reset(void)
     /* No i8042: a triple fault resets as well. */
     __asm__ __volatile__("lidt %0; int3" : : "m"(null_idt));
 }
+
+/* pvpanic (QEMU's ISA device, virtkvm-vmm's LAYOUT_PIO_PVPANIC): bit 0 "panicked". */
+#define PVPANIC_PORT     0x505
+#define PVPANIC_PANICKED 1
+
+void
+machine_panic(void)
+{
+    kprintf("panic\n");
+    outb(PVPANIC_PORT, PVPANIC_PANICKED);
+    /* Like a panicked kernel: nothing runs any more, not even interrupts. */
+    for (;;)
+        __asm__ __volatile__("cli; hlt");
+}

@@ -142,6 +142,7 @@ void acpi_init(void);
 bool acpi_poll_power_button(void);
 void acpi_poweroff(void);
 void machine_reset(void);
+void machine_panic(void) __attribute__((noreturn));
 
 /* virtio.c: modern virtio-pci transport and split queues */
 #define VQ_SIZE 8

@@ -163,7 +163,8 @@ cmd_help(void)
 {
     kprintf("help: echo TEXT | blk read SECTOR COUNT [DEV] | blk write SECTOR PATTERN [DEV]\n"
             "help: blk flush [DEV] | net send [DEV] | rng N | console echo [on|off]\n"
-            "help: console send TEXT | ticks | dirty PAGES | e820 | pci | poweroff | reset\n");
+            "help: console send TEXT | ticks | dirty PAGES | e820 | pci | poweroff | reset\n"
+            "help: panic\n");
 }
 
 static void
@@ -248,6 +249,8 @@ cmd_run(const char *line)
         acpi_poweroff();
     } else if (str_eq(cmd, "reset")) {
         machine_reset();
+    } else if (str_eq(cmd, "panic")) {
+        machine_panic();
     } else {
         kprintf("error: unknown command %s\n", cmd);
     }
@@ -295,6 +298,8 @@ boot_actions(void)
         dirty_set(opt_u64("vkt.dirty", 0));
     if (opt_u64("vkt.poweroff", 0))
         acpi_poweroff();
+    if (opt_u64("vkt.panic", 0))
+        machine_panic();
 }
 
 /* Returns true when c completed a line (and the command ran). */

@@ -6,7 +6,8 @@ Boots the bzImage with -kernel (the 16-bit setup entry path), virtio-blk on a
 disk made here, virtio-net on a datagram socket read here, virtio-rng and a
 single-port virtio console on a socket, and checks the guest's report lines,
 its serial commands, and that the ACPI power button powers it off.  Further
-runs cover BAR assignment by the guest (q35 and pc) and the i8042 reset.
+runs cover BAR assignment by the guest (q35 and pc), the i8042 reset and
+vkt.panic=1 with QEMU's ISA pvpanic (status guest-panicked).
 """
 import json
 import os
@@ -318,6 +319,29 @@ def run_ticks_dirty_reset(tmp):
         vm.close()
 
 
+def run_panic(tmp):
+    """vkt.panic=1 with QEMU's ISA pvpanic: the guest stops as guest-panicked."""
+    vm = Vm(tmp, 'panic', 'vkt.panic=1', ['-device', 'pvpanic', '-action', 'panic=pause'])
+    qmp = None
+    try:
+        vm.out.wait_for(r'^panic$', 60)
+        qmp = Qmp(vm.qmp_path)
+        deadline = time.monotonic() + 20
+        status = None
+        while time.monotonic() < deadline:
+            status = qmp.command('query-status')['return']['status']
+            if status == 'guest-panicked':
+                break
+            time.sleep(0.1)
+        check(status == 'guest-panicked', 'pvpanic write reaches QEMU (status %s)' % status)
+        check(not any(l == 'ready' for l in vm.out.report.lines),
+              'the guest panics before ready')
+    finally:
+        if qmp:
+            qmp.close()
+        vm.close()
+
+
 def main():
     if len(sys.argv) > 1:
         os.environ['VKT_GUEST_IMAGE'] = sys.argv[1]
@@ -333,6 +357,7 @@ def main():
         run_reassign(tmp, 'q35')
         run_reassign(tmp, 'pc')
         run_ticks_dirty_reset(tmp)
+        run_panic(tmp)
     except (Fail, TimeoutError) as e:
         print('FAIL: %s' % e)
         for log in sorted(os.listdir(tmp)):

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Runs virtkvm-vmm with the project's test guest (tests/guest): boot report
 (banner, cmdline, e820, PCI, ACPI), virtio-rng, the power button, stop/cont
-against the guest's tick counter, and resets."""
+against the guest's tick counter, resets, and pvpanic with both on-panic policies."""
 import json
 import os
 import shutil
@@ -127,6 +127,35 @@ def test_serial_commands_and_reset(tmp):
         ev = g.ctl.wait_event("SHUTDOWN", 30)
         assert ev["data"]["reason"] == "guest-shutdown", ev
         assert g.vmm.wait_exit() == 0
+
+
+def test_panic_pause(tmp):
+    """The guest's `panic` command with on-panic pause (the default)."""
+    with GuestVm(tmp, "vkt.echo=0", name="panicp", extra={"pvpanic": True}) as g:
+        g.lines.wait_for(r"^ready$", 30)
+        g.send("panic")
+        g.lines.wait_for(r"^panic$", 30)
+        ev = g.ctl.wait_event("GUEST_PANIC", 30)
+        assert ev["data"]["action"] == "pause", ev
+        g.ctl.wait_event("STOP", 30)
+        assert g.ctl.cmd("query-status")["return"]["status"] == "guest-panicked"
+        # The vCPUs stay stopped until cont (the guest would then halt again).
+        assert g.ctl.cmd("query-status")["return"]["running"] is False
+        g.ctl.cmd("quit")
+        assert g.vmm.wait_exit() == 0, g.vmm.stderr
+
+
+def test_panic_shutdown(tmp):
+    """vkt.panic=1 with on-panic shutdown: SHUTDOWN guest-panic, exit 0."""
+    with GuestVm(tmp, "vkt.panic=1", name="panics",
+                 extra={"pvpanic": True, "on-panic": "shutdown"}) as g:
+        g.lines.wait_for(r"^panic$", 30)
+        ev = g.ctl.wait_event("GUEST_PANIC", 30)
+        assert ev["data"]["action"] == "shutdown", ev
+        ev = g.ctl.wait_event("SHUTDOWN", 30)
+        assert ev["data"] == {"guest": True, "reason": "guest-panic"}, ev
+        assert g.vmm.wait_exit() == 0, g.vmm.stderr
+        assert "ready" not in g.lines.report.lines
 
 
 def test_virtio_devices(tmp):
@@ -349,6 +378,8 @@ TESTS = [
     test_high_memory_e820,
     test_stop_cont_ticks,
     test_serial_commands_and_reset,
+    test_panic_pause,
+    test_panic_shutdown,
     test_virtio_devices,
     test_tap_in_netns,
     test_boot_images_by_fd,
