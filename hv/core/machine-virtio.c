@@ -123,6 +123,29 @@ machine_set_balloon(Machine *m, uint64_t bytes)
     return 0;
 }
 
+/* The guest driver's statistics, when it sends any (VIRTIO_BALLOON_F_STATS_VQ). */
+static void
+machine_balloon_stats(Machine *m, json_object *o)
+{
+    static const char *const names[] = {
+        "swap-in", "swap-out", "major-faults", "minor-faults", "free-memory",
+        "total-memory", "available-memory", "disk-caches", "hugetlb-allocations",
+        "hugetlb-failures",
+    };
+    uint64_t stats[VIRTIO_BALLOON_NR_STATS];
+    uint32_t valid = virtio_balloon_get_stats(m->balloon, stats);
+    json_object *s;
+
+    if (!valid)
+        return;
+    s = json_object_new_object();
+    for (unsigned int i = 0; i < G_N_ELEMENTS(names); i++) {
+        if (valid & (1u << i))
+            json_object_object_add(s, names[i], json_object_new_int64((int64_t) stats[i]));
+    }
+    json_object_object_add(o, "stats", s);
+}
+
 json_object *
 machine_query_balloon(Machine *m)
 {
@@ -137,6 +160,7 @@ machine_query_balloon(Machine *m)
     o = json_object_new_object();
     json_object_object_add(o, "actual", json_object_new_int64((int64_t) (ram - MIN(actual, ram))));
     json_object_object_add(o, "target", json_object_new_int64((int64_t) (ram - MIN(target, ram))));
+    machine_balloon_stats(m, o);
     return o;
 }
 

@@ -15,6 +15,9 @@
 #define BALLOON_QUEUE_SIZE  256
 #define BALLOON_Q_INFLATE   0
 #define BALLOON_Q_DEFLATE   1
+#define BALLOON_Q_STATS     2
+#define BALLOON_F_STATS_VQ  1
+#define BALLOON_STAT_SIZE   10      /* le16 tag, le64 value */
 
 /* Configuration layout (5.5.4), little-endian. */
 #define BALLOON_CFG_NUM_PAGES   0
@@ -24,6 +27,10 @@
 typedef struct {
     VirtioDevice vdev;
     VirtqElement elem;
+    VirtqElement stats_elem;        /* the driver's stats buffer, held */
+    bool stats_held;
+    uint64_t stats[VIRTIO_BALLOON_NR_STATS];
+    uint32_t stats_valid;           /* bit per tag */
     uint8_t config[BALLOON_CFG_SIZE];
     bool warned_pfn;
 } VirtioBalloon;
@@ -99,6 +106,62 @@ balloon_inflate(VirtioBalloon *b, const VirtqElement *elem)
     }
 }
 
+/* Records the (tag, value) entries of the driver's stats buffer. */
+static void
+balloon_stats_parse(VirtioBalloon *b, const VirtqElement *elem)
+{
+    uint8_t e[BALLOON_STAT_SIZE];
+    unsigned int have = 0;
+
+    for (unsigned int i = 0; i < elem->out_num; i++) {
+        const uint8_t *p = elem->iov[i].iov_base;
+
+        for (size_t k = 0; k < elem->iov[i].iov_len; k++) {
+            unsigned int tag;
+            uint64_t v = 0;
+
+            e[have++] = p[k];
+            if (have < BALLOON_STAT_SIZE)
+                continue;
+            have = 0;
+            tag = (unsigned int) e[0] | (unsigned int) e[1] << 8;
+            for (int j = 7; j >= 0; j--)
+                v = v << 8 | e[2 + j];
+            if (tag < VIRTIO_BALLOON_NR_STATS) {
+                b->stats[tag] = v;
+                b->stats_valid |= 1u << tag;
+            }
+        }
+    }
+}
+
+/* Returns the held stats buffer so the driver refills it. */
+static void
+balloon_stats_release(VirtioBalloon *b, bool notify)
+{
+    VirtQueue *vq = &b->vdev.queues[BALLOON_Q_STATS];
+
+    if (!b->stats_held)
+        return;
+    b->stats_held = false;
+    virtqueue_push(vq, &b->stats_elem, 0);
+    if (notify)
+        virtio_device_notify_queue(&b->vdev, vq);
+}
+
+static void
+balloon_stats_notify(VirtioBalloon *b)
+{
+    VirtQueue *vq = &b->vdev.queues[BALLOON_Q_STATS];
+
+    /* A kick while a buffer is held: give that one back, take the next. */
+    balloon_stats_release(b, true);
+    if (!b->stats_held && virtio_device_pop(&b->vdev, vq, &b->stats_elem) > 0) {
+        b->stats_held = true;
+        balloon_stats_parse(b, &b->stats_elem);
+    }
+}
+
 static void
 balloon_queue_notify(VirtioDevice *vdev, unsigned int q)
 {
@@ -106,6 +169,10 @@ balloon_queue_notify(VirtioDevice *vdev, unsigned int q)
     VirtQueue *vq = &vdev->queues[q];
     bool pushed = false;
 
+    if (q == BALLOON_Q_STATS) {
+        balloon_stats_notify(b);
+        return;
+    }
     while (virtio_device_pop(vdev, vq, &b->elem) > 0) {
         if (q == BALLOON_Q_INFLATE)
             balloon_inflate(b, &b->elem);
@@ -137,7 +204,11 @@ balloon_config_write(VirtioDevice *vdev, uint32_t offset, const uint8_t *data, u
 static void
 balloon_reset(VirtioDevice *vdev)
 {
-    balloon_cfg_set((VirtioBalloon *) vdev, BALLOON_CFG_ACTUAL, 0);
+    VirtioBalloon *b = (VirtioBalloon *) vdev;
+
+    balloon_cfg_set(b, BALLOON_CFG_ACTUAL, 0);
+    b->stats_held = false;
+    b->stats_valid = 0;
 }
 
 /* Migration: the host's target and the driver's "actual". */
@@ -171,6 +242,7 @@ balloon_destroy(VirtioDevice *vdev)
     VirtioBalloon *b = (VirtioBalloon *) vdev;
 
     virtqueue_element_clear(&b->elem);
+    virtqueue_element_clear(&b->stats_elem);
     virtio_device_cleanup(vdev);
     g_free(b);
 }
@@ -192,7 +264,8 @@ virtio_balloon_create(void)
 {
     VirtioBalloon *b = g_new0(VirtioBalloon, 1);
 
-    virtio_device_init(&b->vdev, &virtio_balloon_ops, 0, 2, BALLOON_QUEUE_SIZE,
+    virtio_device_init(&b->vdev, &virtio_balloon_ops, VIRTIO_BIT(BALLOON_F_STATS_VQ), 3,
+                       BALLOON_QUEUE_SIZE,
                        BALLOON_CFG_SIZE);
     return &b->vdev;
 }
@@ -231,4 +304,19 @@ virtio_balloon_get_actual(VirtioDevice *vdev)
     v = balloon_cfg_get((VirtioBalloon *) vdev, BALLOON_CFG_ACTUAL);
     virtio_device_unlock(vdev);
     return v;
+}
+
+uint32_t
+virtio_balloon_get_stats(VirtioDevice *vdev, uint64_t stats[VIRTIO_BALLOON_NR_STATS])
+{
+    VirtioBalloon *b = (VirtioBalloon *) vdev;
+    uint32_t valid;
+
+    virtio_device_lock(vdev);
+    memcpy(stats, b->stats, sizeof(b->stats));
+    valid = b->stats_valid;
+    if (virtio_device_running(vdev))
+        balloon_stats_release(b, true);
+    virtio_device_unlock(vdev);
+    return valid;
 }
