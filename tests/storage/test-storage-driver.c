@@ -221,7 +221,8 @@ test_clone_unlocked(void)
     g_autofree char *path = NULL;
     g_autofree char *buf = g_malloc(1 << 20);
     GThread *t;
-    int fd, type, seen_building = 0, calls = 0;
+    int fd, type, seen_building = 0, refused = 0, calls = 0;
+    bool raw_deleted = false;
     uint64_t cap, alloc;
 
     create_vol("<volume><name>big.raw</name><capacity unit='MiB'>96</capacity>"
@@ -244,10 +245,18 @@ test_clone_unlocked(void)
 
             if (e->code == VK_ERR_OPERATION_INVALID) {
                 seen_building++;
-                g_assert_cmpint(storage_pool_destroy(pid.uuid), ==, -1);
-                expect_error(VK_ERR_OPERATION_INVALID);
-                g_assert_cmpint(storage_vol_delete("p", "big.raw", 0), ==, -1);
-                expect_error(VK_ERR_OPERATION_INVALID);
+                /* The clone may finish between the query and these calls;
+                 * then they rightly succeed, and only then. */
+                if (storage_pool_destroy(pid.uuid) == 0) {
+                    g_assert_cmpint(storage_pool_start(pid.uuid, 0), ==, 0);
+                } else {
+                    expect_error(VK_ERR_OPERATION_INVALID);
+                    refused++;
+                    if (storage_vol_delete("p", "big.raw", 0) == 0)
+                        raw_deleted = true;
+                    else
+                        expect_error(VK_ERR_OPERATION_INVALID);
+                }
             }
             error_reset();
         }
@@ -256,10 +265,13 @@ test_clone_unlocked(void)
     g_thread_join(t);
     g_assert_cmpint(job.ret, ==, 0);
     g_test_message("%d calls during the clone, %d saw it building", calls, seen_building);
+    /* a single sighting may have raced with the clone's end; more may not all */
+    g_assert_true(refused > 0 || seen_building <= 1);
     g_assert_cmpint(storage_vol_get_info("p", "big.qcow2", 0, &type, &cap, &alloc), ==, 0);
     g_assert_cmpuint(cap, ==, 96 << 20);
     g_assert_cmpint(storage_vol_delete("p", "big.qcow2", 0), ==, 0);
-    g_assert_cmpint(storage_vol_delete("p", "big.raw", 0), ==, 0);
+    if (!raw_deleted)
+        g_assert_cmpint(storage_vol_delete("p", "big.raw", 0), ==, 0);
     storage_vol_id_clear(&big);
 }
 
